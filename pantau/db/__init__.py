@@ -1,0 +1,1 @@
+"""Storage: ORM entities, engine/session handling and migrations."""
