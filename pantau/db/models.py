@@ -309,7 +309,8 @@ class AuditEvent(Base):
     object_type: Mapped[str | None] = mapped_column(String(32))
     object_id: Mapped[str | None] = mapped_column(String(64), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    prev_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True,
+                                           doc="Unique: two events can never follow the same one.")
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 

@@ -1,0 +1,1 @@
+"""Command line (Typer + Rich). One module per command group, registered in ``main.py``."""

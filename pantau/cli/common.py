@@ -1,0 +1,27 @@
+"""What every command shares: the console, and turning known errors into clear messages."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+console = Console()
+err_console = Console(stderr=True)
+
+# Errors that carry a message meant for the user: printed without a traceback, exit code 2.
+USER_ERRORS: tuple[type[BaseException], ...] = ()
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    from pantau.config import ConfigError
+    from pantau.db.session import DatabaseError
+    from pantau.errors import PantauError
+    from scrapers.base import ParseError
+
+    return (ConfigError, DatabaseError, ParseError, PantauError, *USER_ERRORS)
+
+
+def fail(message: str, code: int = 2) -> None:
+    import typer
+
+    err_console.print(f"[bold red]Galat:[/] {message}", highlight=False)
+    raise typer.Exit(code)

@@ -1,0 +1,30 @@
+"""Entry point of the ``pantau`` command."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from pantau.cli import db as db_cli
+from pantau.cli.common import err_console, user_errors
+
+app = typer.Typer(
+    name="pantau",
+    help="pantau — pemantauan netralitas ASN: kumpulkan, klasifikasi, tinjau, ekspor bukti.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_cli.app, name="db")
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=True)
+    except user_errors() as exc:
+        err_console.print(f"[bold red]Galat:[/] {exc}", highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
