@@ -1,0 +1,1 @@
+"""The ASN registry: who is watched, and their accounts on each platform."""
