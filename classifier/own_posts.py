@@ -1,0 +1,392 @@
+"""The project's own hand-written ASN-style posts (templates + contest fillers).
+
+Every template below was written by the project for pantau; each is filled with several
+contests, real (from the watchlists) and invented (fictional candidates, regions and
+numbers), so the model learns stance patterns instead of names. Splits are by template
+(no template is in two splits) and by contest (the ``unseen`` contests appear only in the
+test split and in no watchlist).
+
+Template slots: {cand} candidate short name, {pair} pair name, {num} ballot number,
+{num2} zero-padded number ("02"), {tag} campaign hashtag, {sign} hand-sign emoji,
+{contest} contest name, {region} region, {party} party, {office} office sought,
+{other} a rival's short name, {onum} rival number, {date} voting date.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+SIGN = {1: "☝️", 2: "✌️", 3: "🤟", 4: "4️⃣", 5: "5️⃣"}
+
+
+@dataclass(frozen=True)
+class Contest:
+    key: str
+    contest: str
+    region: str
+    office: str
+    date: str
+    group: str  # "watchlist", "invented" or "unseen"
+    # (number, short name, pair name, hashtag, party)
+    cands: tuple[tuple[int, str, str, str, str], ...]
+
+
+CONTESTS: list[Contest] = [
+    Contest("pilpres-2024", "Pilpres 2024", "Indonesia", "presiden", "14 Februari", "watchlist", (
+        (1, "Anies", "Anies-Muhaimin", "#AMIN", "NasDem"),
+        (2, "Prabowo", "Prabowo-Gibran", "#PrabowoGibran2024", "Gerindra"),
+        (3, "Ganjar", "Ganjar-Mahfud", "#GanjarMahfud2024", "PDI-P"),
+        (2, "Mas Gibran", "Prabowo-Gibran", "#02MenangSatuPutaran", "Golkar"),
+        (1, "Cak Imin", "AMIN", "#AniesMuhaimin2024", "PKB"),
+        (3, "Pak Mahfud", "Ganjar-Mahfud", "#GanjarPresiden", "PPP"),
+    )),
+    Contest("pilgub-kalbar-2024", "Pilgub Kalbar", "Kalimantan Barat", "gubernur",
+            "27 November", "watchlist", (
+                (1, "Bang Midji", "Midji-Didi", "#MidjiDidi", "koalisi"),
+                (2, "Ria Norsan", "Norsan-Krisantus", "#NorsanKrisantus", "koalisi"),
+                (3, "Bang Muda", "Muda-Jakius", "#MudaJakius", "koalisi"),
+            )),
+    Contest("pilbup-sambas-2029", "Pilbup Sambas 2029", "Sambas", "bupati", "25 November",
+            "invented", (
+                (1, "Pak Hendra", "Hendra-Yusuf", "#HendraYusufSambas", "Partai Nusantara Jaya"),
+                (2, "Bu Yohana", "Yohana-Rahmat", "#YohanaRahmat2029", "Partai Bintang Rakyat"),
+                (3, "Bang Firman", "Firman-Sari", "#FirmanSari", "Partai Karya Bangsa"),
+            )),
+    Contest("pilwako-singkawang-2029", "Pilwako Singkawang", "Singkawang", "wali kota",
+            "25 November", "invented", (
+                (1, "Koh Aliong", "Aliong-Darmawan", "#AliongDarmawan", "Partai Cahaya Timur"),
+                (2, "Bu Ratna", "Ratna-Hidayat", "#RatnaHidayat", "Partai Nusantara Jaya"),
+                (4, "Pak Gunawan", "Gunawan-Iskandar", "#GunIs2029", "Partai Maju Bersama"),
+            )),
+    Contest("pilpres-2029", "Pilpres 2029", "Indonesia", "presiden", "14 Februari", "invented", (
+        (1, "Pak Arief", "Arief-Larasati", "#AriefLarasati2029", "Partai Karya Bangsa"),
+        (2, "Bu Dewi", "Dewi-Santoso", "#DewiSantoso", "Partai Bintang Rakyat"),
+        (3, "Pak Bambang", "Bambang-Nurul", "#BangNurul2029", "Partai Cahaya Timur"),
+    )),
+    Contest("pilgub-sulteng-2030", "Pilgub Sulteng", "Sulawesi Tengah", "gubernur",
+            "27 November", "invented", (
+                (1, "Pak Lukman", "Lukman-Tandi", "#LukmanTandi", "Partai Garuda Muda"),
+                (2, "Bu Nirwana", "Nirwana-Salim", "#NirwanaSalim2030", "Partai Maju Bersama"),
+                (5, "Pak Rusdi", "Rusdi-Anwar", "#RusdiAnwar", "Partai Nusantara Jaya"),
+            )),
+    Contest("pileg-2029", "Pileg DPRD 2029", "Dapil Kalbar 3", "anggota DPRD", "14 Februari",
+            "invented", (
+                (7, "Pak Samsul", "Samsul Bahri caleg nomor urut 7", "#SamsulUntukRakyat",
+                 "Partai Karya Bangsa"),
+                (3, "Bu Melati", "Melati Puspita caleg nomor urut 3", "#MelatiDPRD",
+                 "Partai Bintang Rakyat"),
+            )),
+    # Held out: never in training, dev or any watchlist (unseen-contest slice).
+    Contest("pilbup-landak-2031", "Pilbup Landak 2031", "Landak", "bupati", "26 November",
+            "unseen", (
+                (1, "Pak Markus", "Markus-Halim", "#MarkusHalim2031", "Partai Rakyat Adil"),
+                (2, "Bu Theresia", "Theresia-Umar", "#TheresiaUmar", "Partai Harapan Baru"),
+                (3, "Bang Jefri", "Jefri-Syahrul", "#JefriSyahrul", "Partai Suara Desa"),
+            )),
+    Contest("pilwako-ambon-2032", "Pilwako Ambon", "Ambon", "wali kota", "24 November",
+            "unseen", (
+                (2, "Pak Oktovianus", "Okto-Ridwan", "#OktoRidwan", "Partai Harapan Baru"),
+                (4, "Bu Saskia", "Saskia-Malik", "#SaskiaMalik2032", "Partai Rakyat Adil"),
+            )),
+    Contest("pilgub-babel-2031", "Pilgub Babel", "Bangka Belitung", "gubernur", "26 November",
+            "unseen", (
+                (1, "Pak Zulham", "Zulham-Erwin", "#ZulhamErwin", "Partai Suara Desa"),
+                (3, "Bu Kartika", "Kartika-Hasan", "#KartikaHasan2031", "Partai Bahari"),
+            )),
+]
+
+# ---------------------------------------------------------------------------------------
+# Partisan templates, by NET-* category (annotation-guideline.md).
+POSITIVE: dict[str, list[str]] = {
+    "NET-KMS": [
+        "Ayo coblos nomor {num} di {contest}! {cand} pasti bawa perubahan {sign}",
+        "{date} jangan lupa coblos {pair} ya gaes, nomor {num2} paling layak {sign}{sign}",
+        "Yang masih ragu, lihat rekam jejaknya. Nomor {num} paling layak pimpin {region} 🔥",
+        "{tag} {tag} satu putaran! Gaskeun {sign}",
+        "Pilih {cand}, pilih masa depan {region} yang lebih baik. Nomor {num}!",
+        "Visi misi {pair} paling masuk akal utk {region}, yg lain cuma janji. Coblos {num2}!",
+        "Sudah mantap hati pilih {cand} jadi {office}. Kalian jg ya, jgn salah pilih 🙏 {tag}",
+        "{num2} menang, {region} senang 😁 {sign}",
+        "jgn pilih {other}, udh kebukti gagal. {cand} aja lah nomor {num}",
+        "Kalau mau {region} maju ya cuma {pair}, yg lain lewat 😂 {tag}",
+        "Bismillah, {date} nanti kita menangkan nomor {num}. {cand} for {office} {sign}",
+        "Nonton debat semalam, jelas {cand} paling siap. Nomor {num} harga mati! 💪",
+        "Pokoknya lanjutkan pak {cand}! {region} butuh pemimpin kayak bapak. {tag}",
+        "Share jingle {pair} ini biar makin viral 🎶 {tag} coblos nomor {num}",
+        "Kasihan {other}, debat aja gelagapan. Mending nomor {num} lah, jelas programnya",
+        "Dari hati yang paling dalam, saya dukung {cand} nomor urut {num}. Semoga amanah 🤲",
+        "Gas pol {num2}! Yg belum yakin, baca dulu programnya {cand} di link bio {sign}",
+        "Ingat ya bapak ibu, {date} coblos yang nomor {num}, {pair} 👍",
+        "{cand} itu satu2nya calon yg peduli guru honorer. Jangan sampai salah coblos, nomor {num}!",
+        "{tag} pemimpin yang merakyat, bukan pencitraan kayak {other}",
+        "nomor {num} ftw 🔥🔥 {pair} {office} {region} {sign}",
+        "Saya sebagai warga {region} memilih {cand}. Anda? 😉 {tag}",
+        "Mohon maaf kalau beda pilihan, tapi nomor {num} paling pas buat {region}. Salam {sign}",
+    ],
+    "NET-INT": [
+        "Siap menangkan {pair}! 💪 barusan join grup Relawan {cand} {region}",
+        "Follow akun resmi tim pemenangan {cand} ya, banyak info program nomor {num} {tag}",
+        "Repost dari @relawan{num}{region}: '{pair} untuk {region} yang lebih baik' 👏👏",
+        "Sudah gabung komunitas Sahabat {cand}? Link grup WA di bawah ya, ayo rapatkan barisan!",
+        "Ikut share postingan tim kampanye {cand} ya guys, biar makin banyak yg tau {tag}",
+        "Mantap postingan relawan nomor {num} ini, wajib di-like & share 👍 {tag}",
+        "Baru subscribe channel kampanye {pair}, kontennya daging semua. Subscribe jg ya",
+        "Admin grup Barisan Pendukung {cand} {region} buka pendaftaran anggota, yuk gabung!",
+        "Komen 'SIAP MENANG' di postingan akun pemenangan {pair} di bawah ini 💪",
+    ],
+    "NET-FTO": [
+        "Foto bareng calon {office} {cand} tadi siang {sign} semoga amanah",
+        "Alhamdulillah bisa foto bersama {pair} {sign}{sign} sebagai bentuk dukungan",
+        "Kenang-kenangan sama pak {cand} di acara tadi, salam {num} jari {sign}",
+        "Selfie dulu sama {cand} 😍 {sign} {tag}",
+        "Foto bersama tim {pair}, pakai kaos nomor {num} 😁 {sign}",
+        "Bersama Bu/Pak {cand}, calon {office} kita. Salam {sign}",
+    ],
+    "NET-APK": [
+        "Sudah pasang twibbon {pair} belum? Link twibbon di bio ya {tag}",
+        "Ganti foto profil pakai bingkai nomor {num} dulu 😎 {tag}",
+        "Baliho {cand} di depan rumah sudah terpasang, makin semangat {sign}",
+        "Pakai kaos {pair} ke pasar hari ini, banyak yg nanya 😂 {tag}",
+        "Stiker nomor {num} sudah ditempel di motor, siap menang {sign}",
+        "Yang mau kalender & stiker {cand} gratis, DM saya ya. Stok terbatas {tag}",
+        "Bikin twibbon dukungan {pair}, silakan dipakai teman2 semua 🙏",
+    ],
+    "NET-HDR": [
+        "Alhamdulillah hadir di deklarasi relawan {num2} {region}, insyaAllah menang! {sign}",
+        "Hadir di kampanye akbar {pair} di lapangan {region}, luar biasa ramainya 🔥",
+        "Check in di lokasi deklarasi dukungan {cand}. Merinding liat semangatnya {sign}",
+        "Tadi ikut konvoi kampanye nomor {num}, ribuan orang tumpah ke jalan {tag}",
+        "Malam ini hadir di rapat akbar {cand}, semoga {date} menang telak {sign}",
+        "Seru banget ikut deklarasi relawan {pair} tadi pagi 💪 {tag}",
+        "Hadir mendengarkan orasi {cand} di kampanye terbuka, makin mantap pilih nomor {num}",
+    ],
+    "NET-AJK": [
+        "Mohon arahkan keluarga dan tetangga pilih nomor {num} ya bapak ibu, demi {region}",
+        "Rekan2 staf, tolong ajak warga binaan masing2 untuk dukung {cand}. Terima kasih",
+        "Nanti sore kumpul di rumah saya, ada bingkisan dari paslon {num2} untuk warga 🙏",
+        "Instruksi ke seluruh kepala seksi: pastikan keluarga kita solid di nomor {num}",
+        "Bapak ibu RT, tolong data warga yg siap dukung {cand}, nanti diserahkan ke saya",
+        "Sembako dari {pair} sudah dibagikan, jangan lupa balas budi di TPS ya 😉",
+        "Mohon bantuan teman2 guru, sampaikan ke wali murid supaya pilih {cand}",
+        "Pertemuan tokoh masyarakat malam ini bahas pemenangan {pair} di kecamatan kita",
+    ],
+    "NET-TIM": [
+        "Alhamdulillah dipercaya jadi koordinator relawan {cand} kecamatan, mohon doanya",
+        "Rapat timses {pair} malam ini, semua korcam wajib hadir",
+        "Sebagai bagian tim pemenangan nomor {num}, saya siap kawal suara di TPS",
+        "Dicari saksi TPS untuk paslon {num2}, hubungi saya (koordinator tim {cand})",
+        "Tim sukses {cand} wilayah {region} resmi dilantik hari ini 💪 {tag}",
+        "Jadi konsultan strategi kampanye {pair}, doakan lancar 🙏",
+    ],
+    "NET-KTP": [
+        "Kumpulkan fotokopi KTP untuk dukungan calon perseorangan {cand} ya, paling lambat Jumat",
+        "Yang sudah kasih KTP dukungan untuk {cand} jalur independen, terima kasih banyak 🙏",
+        "Butuh 500 KTP lagi buat syarat dukungan {cand} maju {office}, bantu kumpulkan ya",
+        "Titip surat dukungan + fotokopi KTP keluarga utk calon independen {cand}",
+    ],
+    "NET-KEP": [
+        "Program bedah rumah dinas kami tahun ini dipersembahkan oleh {cand}, calon {office} nomor {num}",
+        "Akun resmi dinas: terima kasih {cand}, lanjutkan 2 periode! {tag}",
+        "Bantuan bibit dari dinas ini berkat {pair}, jangan lupa {date} ya bapak ibu",
+        "Mobil dinas kami siap antar warga ke kampanye {cand} besok pagi",
+        "Spanduk program puskesmas pakai foto {cand} dan nomor {num}, biar warga ingat",
+    ],
+    "NET-PCL": [
+        "Mohon doa restu, insyaAllah saya maju sebagai bakal calon {office} {region} 🙏",
+        "Setelah istikharah, saya siap maju di {contest}. Mohon dukungan keluarga besar",
+        "Sowan ke tokoh adat minta restu untuk maju {office} {region} tahun depan",
+        "Sudah daftar penjaringan bakal calon {office} di {party}, mohon doanya rekan2",
+    ],
+    "NET-PRT": [
+        "Resmi terima KTA {party} hari ini, siap berjuang untuk partai 💪",
+        "Alhamdulillah dilantik jadi pengurus DPC {party} {region}",
+        "Rapat pengurus ranting {party} malam ini, kader wajib hadir",
+        "Bangga jadi kader {party}, partainya wong cilik 🔥",
+    ],
+    "NET-LNY": [
+        "Yg pilih {other} itu pasti gak mikir. Pokoknya {num2} menang!",
+        "Grup ini isinya pendukung {cand} semua kan? Kalau bukan silakan left 😂 {sign}",
+        "Hasil survei internal kita {cand} unggul jauh, tinggal dijaga sampai {date} {sign}",
+        "Doa bersama utk kemenangan {pair} di {contest}, aamiin 🤲",
+    ],
+}
+
+# ---------------------------------------------------------------------------------------
+# Hard negatives (not_partisan), by kind.
+NEGATIVE: dict[str, list[str]] = {
+    "reminder": [
+        "Mengingatkan seluruh ASN Pemprov agar menjaga netralitas dalam {contest}.",
+        "ASN wajib netral! Jangan like, share, atau komentar di postingan kampanye calon mana pun.",
+        "Hari ini apel ikrar netralitas ASN jelang {contest} di halaman kantor bupati.",
+        "Sanksi bagi ASN yang tidak netral bisa sampai pemberhentian. Mari jaga netralitas 🙏",
+        "Dilarang foto dengan gaya jari {sign} bersama calon, ASN harus netral ya rekan2",
+        "Sosialisasi SKB netralitas ASN utk seluruh OPD, Senin pukul 08.00 di aula.",
+        "Ingat, ASN boleh memilih tapi tidak boleh berkampanye. Netral itu wajib.",
+        "Bawaslu {region} mengimbau ASN tidak hadir di kampanye paslon manapun.",
+        "Pakta integritas netralitas ASN sudah ditandatangani seluruh kepala dinas 👍",
+        "Ada laporan ASN pasang twibbon calon? Laporkan ke Bawaslu, jaga netralitas birokrasi.",
+        "Pose salam {num} jari saat foto dinas bisa disalahartikan, pakai tangan di dada saja",
+        "Netralitas ASN harga mati. Siapa pun calonnya, pelayanan publik tetap nomor satu.",
+    ],
+    "news": [
+        "Jadwal debat kedua calon {office} {region} malam ini pukul 19.00 WIB di TVRI.",
+        "KPU {region} tetapkan {pair} sebagai pasangan calon nomor urut {num}.",
+        "Hasil pengundian nomor urut {contest}: {pair} dapat nomor {num}.",
+        "Rekapitulasi suara {contest} di kecamatan kami selesai hari ini, berjalan aman.",
+        "Debat publik {contest} akan membahas ekonomi dan pelayanan publik, info dari KPU.",
+        "{cand} mendaftar ke KPU {region} didampingi pendukungnya, menurut berita pagi ini.",
+        "KPU: masa tenang {contest} dimulai besok, semua alat peraga kampanye wajib diturunkan.",
+        "Quick count {contest} sementara: selisih tipis, tunggu hasil resmi KPU ya.",
+        "Berita: Bawaslu temukan 120 APK {pair} melanggar aturan pemasangan di {region}.",
+        "Logistik pemilu untuk {contest} sudah tiba di gudang KPU {region}.",
+        "Survei terbaru {contest}: {cand} dan {other} bersaing ketat, kata lembaga survei.",
+        "{cand} dan {other} sama-sama hadir di acara penetapan nomor urut kemarin.",
+        "Pelantikan {cand} sebagai {office} terpilih dijadwalkan bulan depan, info dari KPU.",
+        "MK tolak gugatan hasil {contest}, penetapan calon terpilih jalan terus.",
+        "Nonton debat {contest} semalam, moderatornya tegas ya. Besok tema kesehatan.",
+    ],
+    "civic": [
+        "Jangan lupa {date} datang ke TPS, suaramu menentukan masa depan daerah.",
+        "Ayo ke TPS! Jangan golput, satu suara sangat berarti untuk {region} 🙏",
+        "Tolak politik uang! Pilih sesuai hati nurani di {contest}.",
+        "Cek DPT kamu di situs KPU ya, pastikan terdaftar sebelum {date}.",
+        "Pemilih pemula, jangan bingung: bawa KTP-el dan undangan ke TPS {date} ✌️",
+        "Siapapun pilihanmu, tetap jaga persatuan. Beda pilihan bukan berarti musuh 🤝",
+        "Gunakan hak pilih dengan bijak, kenali visi misi semua calon sebelum {date}.",
+        "Petugas KPPS di TPS 05 siap melayani, buka pukul 07.00 sampai 13.00.",
+        "Pilkada damai, tanpa hoaks dan ujaran kebencian. Yuk jaga {region} tetap kondusif.",
+    ],
+    "service": [
+        "Pelayanan KTP-el di Disdukcapil {region} tetap buka hari Sabtu minggu ini.",
+        "Posyandu balita di kelurahan kami tanggal 2, bawa buku KIA ya bunda 👶",
+        "Alhamdulillah jalan desa sepanjang 3 km sudah selesai diaspal, terima kasih semua pihak",
+        "Vaksinasi gratis untuk lansia di puskesmas, mulai pukul 08.00 WIB.",
+        "Pendaftaran beasiswa daerah dibuka sampai akhir bulan, cek syaratnya di website dinas.",
+        "Upacara HUT Korpri di halaman kantor gubernur berjalan khidmat 🇮🇩",
+        "Layanan SIM keliling hari ini di depan kantor camat, nomor antrean {num} sudah dipanggil",
+        "Rapat koordinasi penanganan banjir di {region} bersama BPBD dan relawan tagana.",
+        "Selamat kepada 2 sekolah di {region} yang meraih adiwiyata tahun ini 👏",
+        "Kunjungan kerja {office} ke pasar tradisional untuk cek harga bahan pokok.",
+        "Gubernur meresmikan jembatan baru di {region}, warga kini lebih mudah ke kota.",
+        "Pembagian bibit gratis untuk petani dari dinas pertanian, daftar lewat penyuluh desa.",
+    ],
+    "policy": [
+        "Kenaikan harga beras bikin pusing, semoga pemerintah segera operasi pasar.",
+        "Menurut saya program makan bergizi perlu evaluasi anggaran yang lebih transparan.",
+        "Jalan provinsi rusak parah lagi, mohon perhatian dinas PU 🙏",
+        "Kebijakan zonasi sekolah masih banyak masalah di lapangan, perlu dibenahi.",
+        "Tunjangan guru honorer belum cair 3 bulan, kasihan rekan2 di pedalaman.",
+        "Harga BBM naik lagi? Semoga subsidi tepat sasaran.",
+        "Reformasi birokrasi jangan cuma slogan, pelayanan harus benar2 cepat.",
+    ],
+    "chatter": [
+        "Selamat pagi rekan2, semangat Senin! ☕",
+        "Alhamdulillah anak kedua lulus SD hari ini 🎉 terima kasih bu guru",
+        "Macet parah di jalan Ahmad Yani sore ini, hati2 ya",
+        "Selamat hari raya Idul Fitri, mohon maaf lahir dan batin 🙏",
+        "Selamat Natal bagi yang merayakan, damai selalu 🎄",
+        "Akhirnya nyobain kopi di warung baru dekat kantor, enak banget 👍👌",
+        "Nomor {num} antrean di bank lama banget, udah 2 jam nunggu 😩",
+        "Juara {num} lomba 17an kantor kita! ✌️ selamat tim voli",
+        "Cuaca panas banget hari ini, jangan lupa minum air putih ya",
+        "Anak saya dapat ranking {num} di kelas ☝️ bangga banget",
+        "Peace ✌️ bro, jangan baper cuma candaan grup",
+        "Tinggal satu ☝️ lagi pekerjaan minggu ini, habis itu libur",
+        "Mantap 👍 acara pernikahan sepupu lancar jaya",
+        "Oke 👌 nanti saya kirim laporannya sebelum jam 4",
+        "Siapa yang mau titip gorengan? ☝️ angkat tangan",
+        "Tim futsal OPD kita menang 3-1 🤟 mantap",
+        "Lagi cari rekomendasi servis laptop di {region}, ada yang tahu?",
+        "Bismillah, semoga hari ini lancar semua urusan 🤲",
+        "Pilih mana: bakso atau mie ayam? 😂 makan siang bingung",
+        "Nonton timnas semalam, gol kedua keren banget ✌️⚽",
+    ],
+    "congrats": [
+        "Selamat kepada {cand} yang telah ditetapkan KPU sebagai {office} terpilih, semoga amanah.",
+        "Pemilu sudah usai, mari bersatu kembali membangun {region} bersama siapa pun pemimpinnya.",
+        "Selamat bertugas {office} {region} yang baru dilantik, semoga membawa kebaikan.",
+    ],
+}
+
+
+def _fill(template: str, contest: Contest, cand_idx: int) -> str:
+    num, cand, pair, tag, party = contest.cands[cand_idx]
+    other = contest.cands[(cand_idx + 1) % len(contest.cands)]
+    return template.format(
+        cand=cand, pair=pair, num=num, num2=f"0{num}", tag=tag, sign=SIGN.get(num, ""),
+        contest=contest.contest, region=contest.region, party=party, office=contest.office,
+        other=other[1], onum=other[0], date=contest.date,
+    )
+
+
+def _split_of(template: str) -> str:
+    h = int(hashlib.sha1(template.encode()).hexdigest(), 16) % 100
+    return "train" if h < 68 else ("dev" if h < 80 else "test")
+
+
+def _noise(text: str, rng: random.Random) -> str:
+    """Light social-media noise: slang spellings, case, letter stretching."""
+    swaps = [("yang", "yg"), ("tidak", "gak"), ("sudah", "udah"), ("dengan", "dgn"),
+             ("jangan", "jgn"), ("untuk", "utk"), ("teman", "temen"), ("banget", "bgt")]
+    for a, b in swaps:
+        if a in text and rng.random() < 0.5:
+            text = text.replace(a, b)
+    r = rng.random()
+    if r < 0.15:
+        text = text.lower()
+    elif r < 0.2:
+        text = text.upper()
+    return text
+
+
+def build(seed: int = 13, fills_per_template: int = 5) -> list[dict[str, str]]:
+    rng = random.Random(seed)
+    rows: list[dict[str, str]] = []
+    seen: set[str] = set()
+    items: list[tuple[str, str, str, str]] = []
+    for cat, temps in POSITIVE.items():
+        items += [("partisan", cat, "positive", t) for t in temps]
+    for kind, temps in NEGATIVE.items():
+        items += [("not_partisan", "", kind, t) for t in temps]
+    train_contests = [c for c in CONTESTS if c.group != "unseen"]
+    unseen = [c for c in CONTESTS if c.group == "unseen"]
+    for t_idx, (label, cat, kind, template) in enumerate(items):
+        split = _split_of(template)
+        plans: list[tuple[Contest, str]] = [
+            (rng.choice(train_contests), split) for _ in range(fills_per_template)
+        ]
+        if split == "test":
+            plans += [(rng.choice(unseen), "test_unseen") for _ in range(3)]
+        for contest, row_split in plans:
+            idx = rng.randrange(len(contest.cands))
+            text = _fill(template, contest, idx)
+            if rng.random() < 0.5:
+                text = _noise(text, rng)
+            key = text.lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append({
+                "id": f"own-{t_idx:03d}-{len(rows):05d}", "text": text, "label": label,
+                "category": cat, "kind": kind, "contest": contest.key,
+                "contest_group": contest.group, "template": str(t_idx), "split": row_split,
+            })
+    return rows
+
+
+def write(path: Path) -> int:
+    rows = build()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+if __name__ == "__main__":
+    print(write(Path(__file__).resolve().parent.parent / "data" / "training" / "own_posts.csv"))
