@@ -145,7 +145,7 @@ class FixtureServer:
             return queue.pop(0) if len(queue) > 1 else queue[0]
 
     def start(self) -> FixtureServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 
