@@ -346,3 +346,25 @@ class CollectionRun(Base):
     new: Mapped[int] = mapped_column(Integer, default=0)
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class Recheck(Base):
+    """One re-check of a flagged post at its source: still there, edited or deleted.
+
+    Each re-check that fetched something points to a new ``Capture``; the post's original
+    capture is never replaced.
+    """
+
+    __tablename__ = "recheck"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(16), doc="ok|edited|deleted|error")
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    diff: Mapped[str | None] = mapped_column(Text, doc="Unified diff original → current text.")
+    detail: Mapped[str | None] = mapped_column(Text)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id", ondelete="SET NULL"))
+
+    post: Mapped[Post] = relationship()
+    capture: Mapped[Capture | None] = relationship()
