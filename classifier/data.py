@@ -14,15 +14,17 @@ HARD_NEG_KINDS = {"reminder", "news", "civic", "service", "policy", "chatter", "
 OWN_WEIGHT = 3.0  # hand-written posts weigh more than weak labels
 
 
-def load_all(folder: Path = TRAINING_DIR) -> pd.DataFrame:
-    """All rows: id, text, label, category, source, kind, split, slice, y, weight, norm."""
+def load_all(folder: Path = TRAINING_DIR, extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    """All rows: id, text, label, category, source, kind, split, slice, y, weight, norm.
+
+    ``extra``: reviewer decisions (``classifier.reviews.rows_to_frame``), added to train.
+    """
     own = pd.read_csv(folder / "own_posts.csv", dtype=str, keep_default_na=False)
     own["source"] = "own"
     weak = pd.read_csv(folder / "weak.csv", dtype=str, keep_default_na=False)
     frames = [own, weak]
-    reviews = folder / "reviews.csv"
-    if reviews.is_file():
-        rv = pd.read_csv(reviews, dtype=str, keep_default_na=False)
+    if extra is not None and len(extra):
+        rv = extra.copy()
         rv["source"], rv["kind"], rv["split"] = "review", "review", "train"
         frames.append(rv)
     df = pd.concat(frames, ignore_index=True)

@@ -42,6 +42,8 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, 
     }
     if y.sum() == 0:  # a pure-negative slice: only the false-flag rate is meaningful
         out["precision"] = out["recall"] = out["f1"] = None
+    if y.sum() in (0, len(y)):
+        out["macro_f1"] = None
     return out
 
 

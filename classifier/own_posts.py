@@ -103,6 +103,14 @@ CONTESTS: list[Contest] = [
 # Partisan templates, by NET-* category (annotation-guideline.md).
 POSITIVE: dict[str, list[str]] = {
     "NET-KMS": [
+        "Cuma {cand} yg berani lawan mafia tanah. {date} kita buktikan! {sign}",
+        "Kita butuh {office} yg kerja nyata, bukan yg cuma janji kayak {other}. Nomor {num} lah",
+        "Yg nomor {onum} cuma modal pencitraan, jgn mau dibohongi lagi. {tag}",
+        "Kalian tau lah siapa yg harus dipilih {date} nanti 😉 {sign}{sign} {tag}",
+        "{region} butuh perubahan!! Saatnya {cand} memimpin 🔥🔥",
+        "Program {pair} jelas: sekolah gratis, berobat gratis. Pilihan saya sudah bulat, nomor {num}",
+        "Asal bukan {other}! Siapa pun boleh asal jangan nomor {onum} 😤",
+        "Bangga punya calon {office} seperti {cand}, santun dan merakyat. Menang! {sign}",
         "Ayo coblos nomor {num} di {contest}! {cand} pasti bawa perubahan {sign}",
         "{date} jangan lupa coblos {pair} ya gaes, nomor {num2} paling layak {sign}{sign}",
         "Yang masih ragu, lihat rekam jejaknya. Nomor {num} paling layak pimpin {region} 🔥",
@@ -128,6 +136,9 @@ POSITIVE: dict[str, list[str]] = {
         "Mohon maaf kalau beda pilihan, tapi nomor {num} paling pas buat {region}. Salam {sign}",
     ],
     "NET-INT": [
+        "Siap komandan! 💪 {tag} kami relawan {region} siap bergerak",
+        "Retweet: 'Bersama {pair}, {region} hebat' — setuju 100%! 👏",
+        "Ikut live IG tim kampanye {cand} malam ini, jangan lupa komen dukungannya ya",
         "Siap menangkan {pair}! 💪 barusan join grup Relawan {cand} {region}",
         "Follow akun resmi tim pemenangan {cand} ya, banyak info program nomor {num} {tag}",
         "Repost dari @relawan{num}{region}: '{pair} untuk {region} yang lebih baik' 👏👏",
@@ -165,6 +176,9 @@ POSITIVE: dict[str, list[str]] = {
         "Hadir mendengarkan orasi {cand} di kampanye terbuka, makin mantap pilih nomor {num}",
     ],
     "NET-AJK": [
+        "Bapak ibu kepala sekolah, mohon guru2 diarahkan ke nomor {num}, ini arahan pimpinan",
+        "Grup staf: besok pagi kumpul di aula, ada sosialisasi program paslon {num2} 🙏",
+        "Tolong bapak ibu pastikan keluarga di rumah pilih {cand} ya, nanti saya cek 😉",
         "Mohon arahkan keluarga dan tetangga pilih nomor {num} ya bapak ibu, demi {region}",
         "Rekan2 staf, tolong ajak warga binaan masing2 untuk dukung {cand}. Terima kasih",
         "Nanti sore kumpul di rumah saya, ada bingkisan dari paslon {num2} untuk warga 🙏",
@@ -219,6 +233,14 @@ POSITIVE: dict[str, list[str]] = {
 # Hard negatives (not_partisan), by kind.
 NEGATIVE: dict[str, list[str]] = {
     "reminder": [
+        "Kepada ASN, walau {cand} pernah jadi atasan kita, tetap dilarang ikut kampanye beliau.",
+        "BKN: ASN yg like postingan paslon bisa kena sanksi. Hati2 rekan2 jelang {contest}.",
+        "Surat edaran: ASN dilarang memasang twibbon, baliho atau atribut calon manapun.",
+        "Tadi ada yg kirim twibbon {pair} ke grup kantor, mohon dihapus ya, kita ASN harus netral.",
+        "Jangan tag akun ASN di foto kampanye {cand} ya, bisa jadi masalah netralitas.",
+        "Webinar netralitas ASN jelang {contest} bersama Bawaslu {region}, link zoom menyusul.",
+        "ASN dilarang jadi timses, relawan, atau ikut deklarasi. Sanksi tegas menanti.",
+        "Rekan2, jangan ikut share konten paslon nomor berapa pun ya. Netral! 🙏",
         "Mengingatkan seluruh ASN Pemprov agar menjaga netralitas dalam {contest}.",
         "ASN wajib netral! Jangan like, share, atau komentar di postingan kampanye calon mana pun.",
         "Hari ini apel ikrar netralitas ASN jelang {contest} di halaman kantor bupati.",
@@ -233,6 +255,20 @@ NEGATIVE: dict[str, list[str]] = {
         "Netralitas ASN harga mati. Siapa pun calonnya, pelayanan publik tetap nomor satu.",
     ],
     "news": [
+        "{pair} resmi mendaftar ke KPU {region} hari ini, berkas dinyatakan lengkap.",
+        "Tiga paslon {contest} ikuti debat perdana, {cand} dapat giliran pertama.",
+        "Bawaslu {region} panggil tim kampanye {cand} terkait dugaan pelanggaran APK.",
+        "Hasil rekapitulasi KPU: {cand} unggul di 5 kecamatan, {other} di 3 kecamatan.",
+        "Pengundian nomor urut paslon {contest} digelar besok pukul 09.00 di kantor KPU.",
+        "{cand} kunjungi pasar di {region} dalam rangkaian kampanye, diliput media lokal.",
+        "Semua paslon {contest} wajib melaporkan dana kampanye paling lambat pekan depan.",
+        "Debat ketiga {contest} bertema lingkungan, disiarkan langsung pukul 19.00.",
+        "Penghitungan suara di TPS {num} selesai pukul 16.00, saksi semua paslon tanda tangan.",
+        "KPU umumkan DPT {region}: 3,2 juta pemilih untuk {contest}.",
+        "Paslon nomor {num} dan {onum} sepakat kampanye damai, deklarasi dipimpin KPU.",
+        "Kapolda: pengamanan {contest} libatkan 5.000 personel gabungan.",
+        "Menurut BKN, ASN boleh hadir saat {cand} kunjungan kerja resmi selama tidak berkampanye.",
+        "Tim hukum {pair} ajukan gugatan ke MK, sidang perdana minggu depan.",
         "Jadwal debat kedua calon {office} {region} malam ini pukul 19.00 WIB di TVRI.",
         "KPU {region} tetapkan {pair} sebagai pasangan calon nomor urut {num}.",
         "Hasil pengundian nomor urut {contest}: {pair} dapat nomor {num}.",
@@ -250,6 +286,12 @@ NEGATIVE: dict[str, list[str]] = {
         "Nonton debat {contest} semalam, moderatornya tegas ya. Besok tema kesehatan.",
     ],
     "civic": [
+        "Masa tenang {contest} mulai besok, mari jaga suasana sejuk.",
+        "Siapapun yg menang di {contest}, semoga amanah. Yg penting kita datang ke TPS {date}.",
+        "Jadilah pemilih cerdas, bandingkan program semua paslon sebelum menentukan pilihan.",
+        "Ajak keluarga ke TPS ya, jangan sampai suara kita hilang. Pilih sesuai hati nurani.",
+        "Ayo daftar jadi petugas KPPS untuk {contest}, pendaftaran di kantor kelurahan.",
+        "Ayo ke TPS {date}! Coblos pilihanmu, jangan golput ya gaes ☝️",
         "Jangan lupa {date} datang ke TPS, suaramu menentukan masa depan daerah.",
         "Ayo ke TPS! Jangan golput, satu suara sangat berarti untuk {region} 🙏",
         "Tolak politik uang! Pilih sesuai hati nurani di {contest}.",
@@ -284,6 +326,18 @@ NEGATIVE: dict[str, list[str]] = {
         "Reformasi birokrasi jangan cuma slogan, pelayanan harus benar2 cepat.",
     ],
     "chatter": [
+        "😂😂😂",
+        "mantap 👍👍",
+        "siap 👌",
+        "aamiin 🤲🤲",
+        "Selamat ulang tahun pak, semoga sehat selalu 🎂🎉",
+        "Foto bersama peserta pelatihan UMKM, salam jempol 👍 sukses selalu",
+        "Kegiatan donor darah hari ini diikuti 120 pegawai 👌 terima kasih semua",
+        "Nomor {num2} di daftar tunggu haji, alhamdulillah tahun ini berangkat 🤲",
+        "Wkwkwk grup sebelah rame banget bahas bola 😂",
+        "Gas terus tim badminton kantor, menang 2 set langsung ✌️🏸",
+        "Siap menang lomba masak antar dharma wanita besok! 💪",
+        "Reuni SMA angkatan 2005 di {region}, yang mau ikut daftar ke saya ya",
         "Selamat pagi rekan2, semangat Senin! ☕",
         "Alhamdulillah anak kedua lulus SD hari ini 🎉 terima kasih bu guru",
         "Macet parah di jalan Ahmad Yani sore ini, hati2 ya",
@@ -356,8 +410,9 @@ def build(seed: int = 13, fills_per_template: int = 5) -> list[dict[str, str]]:
     unseen = [c for c in CONTESTS if c.group == "unseen"]
     for t_idx, (label, cat, kind, template) in enumerate(items):
         split = _split_of(template)
+        n_fill = fills_per_template + (3 if label == "not_partisan" else 0)
         plans: list[tuple[Contest, str]] = [
-            (rng.choice(train_contests), split) for _ in range(fills_per_template)
+            (rng.choice(train_contests), split) for _ in range(n_fill)
         ]
         if split == "test":
             plans += [(rng.choice(unseen), "test_unseen") for _ in range(3)]

@@ -71,7 +71,7 @@ def main() -> None:
     for name, r in m.items():
         if isinstance(r, dict):
             print(f"{name:22s} n={r['n']:5d} P={r['precision']} R={r['recall']} F1={r['f1']} "
-                  f"macroF1={r['macro_f1']:.3f} FFR={r['false_flag_rate']} ECE={r['ece']:.3f}")
+                  f"macroF1={r['macro_f1']} FFR={r['false_flag_rate']} ECE={r['ece']:.3f}")
     print("category acc", m["category_accuracy_test_partisan"])
 
 

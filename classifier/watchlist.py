@@ -25,6 +25,16 @@ CONTESTANT_KEYS = {
 SIGN_FOR_NUMBER = {1: "<sign_1>", 2: "<sign_2>", 3: "<sign_3>"}
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings, so a bad date is reported with its field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class WatchlistError(ValueError):
     """A watchlist file is invalid; the message names the file and the field."""
 
@@ -173,8 +183,8 @@ def parse_election(path: Path, data: Any) -> Election:
 
 def load_election_file(path: Path) -> Election:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    except (yaml.YAMLError, ValueError) as exc:
         raise WatchlistError(f"{path}: invalid YAML: {exc}") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise WatchlistError(f"{path}: cannot read file: {exc}") from exc

@@ -99,6 +99,12 @@ def build(seed: int = 7, neg_tweets: int = 1500, smsa: int = 1500, emot: int = 1
         split = {"train": "train", "valid": "dev", "test": "test"}[name]
         rows += [{"text": t, "label": "not_partisan", "category": "", "source": "emot",
                   "kind": "everyday", "split": split} for t in texts[:n_train]]
+    # Emojis and hand signs are everyday decoration too: add some to weak negatives so that
+    # "<emoji>" or a thumbs-up is not learnt as a partisan cue (the sources lost theirs).
+    deco = ["😂", "🙏", "👍", "👌", "✌️", "☝️", "🔥", "😍", "🤲", "💪", "😁", "🤟", "😭"]
+    for row in rows:
+        if row["label"] == "not_partisan" and rng.random() < 0.35:
+            row["text"] = f"{row['text']} {''.join(rng.sample(deco, rng.randint(1, 3)))}"
     out = pd.DataFrame(rows).drop_duplicates("text")
     out.insert(0, "id", [f"weak-{i:05d}" for i in range(len(out))])
     return out
