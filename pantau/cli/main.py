@@ -7,6 +7,7 @@ import sys
 import typer
 
 from pantau.cli import db as db_cli
+from pantau.cli import ops as ops_cli
 from pantau.cli.common import err_console, user_errors
 
 app = typer.Typer(
@@ -16,6 +17,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_cli.app, name="db")
+app.command("deploy")(ops_cli.deploy_cmd)
+app.command("doctor")(ops_cli.doctor_cmd)
+app.add_typer(ops_cli.retention_app, name="retention")
+app.add_typer(ops_cli.notify_app, name="notify")
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ A limit that does not exist is skipped (checked once per process and cached).
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -54,14 +55,22 @@ def parallel_limit_name(host: str) -> str:
     return limit_name(host) + PARALLEL_SUFFIX
 
 
-def prefect_api_configured() -> bool:
-    """True when a Prefect API URL is set (a real server: distributed mode)."""
+def prefect_api_url() -> str | None:
+    """The Prefect API URL: ``PREFECT_API_URL`` from the environment as it is now, else the
+    active Prefect profile's (Prefect reads its settings once, at import)."""
+    if "PREFECT_API_URL" in os.environ:
+        return os.environ["PREFECT_API_URL"] or None
     try:
         from prefect.settings import get_current_settings
 
-        return bool(get_current_settings().api.url)
+        return get_current_settings().api.url or None
     except Exception:  # pragma: no cover - prefect missing or broken settings
-        return False
+        return None
+
+
+def prefect_api_configured() -> bool:
+    """True when a Prefect API URL is set (a real server: distributed mode)."""
+    return prefect_api_url() is not None
 
 
 def _limit_exists(name: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -44,3 +44,51 @@ def select(items: Iterable[T], key: Callable[[T], str], shard_index: int, shard_
     """Items whose ``key(item)`` belongs to the given shard."""
     return [item for item in items if in_shard(key(item), shard_index, shard_count)]
 
+
+
+def _add_counts(into: dict[str, Any], data: dict[str, Any]) -> None:
+    for k, v in data.items():
+        if isinstance(v, int | float) and not isinstance(v, bool) and k not in _NOT_SUMMED:
+            into[k] = into.get(k, 0) + v
+
+
+_NOT_SUMMED = {"shard_index", "shard_count", "pipeline_run_id", "run_id"}
+
+
+def aggregate(shards: list[dict[str, Any]]) -> dict[str, Any]:
+    """One summary for a sharded night.
+
+    Each element is ``{"shard_index", "state", "summary" (the shard's dict or None),
+    "error" (str or None)}``. Numeric top-level counts are summed, ``sources`` merged
+    (dict or list form), errors prefixed with their shard; status ``selesai`` only when
+    every shard completed without error.
+    """
+    total: dict[str, Any] = {"shard_count": len(shards)}
+    sources: dict[str, Any] = {}
+    errors: list[str] = []
+    for entry in sorted(shards, key=lambda e: e.get("shard_index", 0)):
+        i = entry.get("shard_index")
+        summary = entry.get("summary")
+        if entry.get("error"):
+            errors.append(f"shard {i}: {entry['error']}")
+        if not isinstance(summary, dict):
+            continue
+        _add_counts(total, summary)
+        src = summary.get("sources")
+        if isinstance(src, dict):
+            sources.update({str(k): v for k, v in src.items()})
+        elif isinstance(src, list):
+            for n, row in enumerate(src):
+                if isinstance(row, dict):
+                    key = row.get("source") or row.get("label") or row.get("key") or f"{i}-{n}"
+                    sources[str(key)] = row
+        for err in summary.get("errors") or []:
+            msg = err.get("message", err) if isinstance(err, dict) else err
+            errors.append(f"shard {i}: {msg}")
+    total["sources"] = sources
+    total["errors"] = errors
+    total["shards"] = [{"shard_index": e.get("shard_index"), "state": e.get("state"),
+                        "error": e.get("error")} for e in shards]
+    ok = all(e.get("state") == "COMPLETED" and not e.get("error") for e in shards)
+    total["status"] = "selesai" if ok and not errors else ("gagal" if not ok else "selesai dengan galat")
+    return total
