@@ -21,6 +21,7 @@ from pantau import audit
 from pantau.config import Settings
 from pantau.db.models import Role, User
 from pantau.db.types import utcnow
+from pantau.errors import PantauError
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both cases take the same time.
@@ -29,7 +30,7 @@ MIN_PASSWORD = 10
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-class AccountError(Exception):
+class AccountError(PantauError):
     """A user-management problem with a message meant for the operator."""
 
 

@@ -6,8 +6,11 @@ import sys
 
 import typer
 
+from pantau.cli import audit as audit_cli
 from pantau.cli import db as db_cli
 from pantau.cli import ops as ops_cli
+from pantau.cli import serve as serve_cli
+from pantau.cli import users as users_cli
 from pantau.cli.common import err_console, user_errors
 
 app = typer.Typer(
@@ -17,6 +20,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_cli.app, name="db")
+app.add_typer(users_cli.app, name="user")
+app.add_typer(audit_cli.app, name="audit")
+app.command("serve")(serve_cli.serve_cmd)
 app.command("deploy")(ops_cli.deploy_cmd)
 app.command("doctor")(ops_cli.doctor_cmd)
 app.add_typer(ops_cli.retention_app, name="retention")
