@@ -106,9 +106,7 @@ class HttpStatusError(FetchError):
 class RateLimited(HttpStatusError):
     """The server asks us to wait longer than the client is willing to (``retry_at``)."""
 
-    def __init__(
-        self, message: str, *, url: str, response: FetchedResponse, retry_at: datetime
-    ) -> None:
+    def __init__(self, message: str, *, url: str, response: FetchedResponse, retry_at: datetime) -> None:
         self.retry_at = retry_at
         super().__init__(message, url=url, response=response)
 
@@ -181,9 +179,7 @@ def redact_url(url: str) -> str:
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     if not any(k.lower() in SECRET_PARAMS for k, _ in pairs):
         return url
-    query = urlencode(
-        [(k, "REDACTED" if k.lower() in SECRET_PARAMS else v) for k, v in pairs], safe=":/,@"
-    )
+    query = urlencode([(k, "REDACTED" if k.lower() in SECRET_PARAMS else v) for k, v in pairs], safe=":/,@")
     return urlunsplit(parts._replace(query=query))
 
 
@@ -310,9 +306,7 @@ class PoliteClient:
         self.settings = settings or HttpSettings()
         if archive is None:
             if warc_dir is None:
-                raise ValueError(
-                    "PoliteClient needs warc_dir= or archive= (responses are archived)"
-                )
+                raise ValueError("PoliteClient needs warc_dir= or archive= (responses are archived)")
             archive = WarcArchive(warc_dir)
         self.archive = archive
         self._sleep = sleep
@@ -410,18 +404,14 @@ class PoliteClient:
             addresses = [ipaddress.ip_address(host.strip("[]"))]
         except ValueError:
             try:
-                addresses = [
-                    ipaddress.ip_address(a.split("%")[0]) for a in self._resolver(host, port)
-                ]
+                addresses = [ipaddress.ip_address(a.split("%")[0]) for a in self._resolver(host, port)]
             except (OSError, ValueError) as exc:
                 raise UnsafeURL(f"cannot resolve host {host!r}: {exc}", url=url) from exc
         if not addresses:
             raise UnsafeURL(f"host {host!r} resolves to no address", url=url)
         for addr in addresses:
             if not _is_public(addr):
-                raise UnsafeURL(
-                    f"host {host!r} resolves to non-public address {addr} (refused)", url=url
-                )
+                raise UnsafeURL(f"host {host!r} resolves to non-public address {addr} (refused)", url=url)
 
     def _state(self, url: str) -> _HostState:
         parts = urlsplit(url)
@@ -518,9 +508,7 @@ class PoliteClient:
                     break
                 wait = self._backoff(attempt)
                 self._push_back(state, wait)
-                log.info(
-                    "transport error on %s (%s); retry in %.1fs", redact_url(url), last_exc, wait
-                )
+                log.info("transport error on %s (%s); retry in %.1fs", redact_url(url), last_exc, wait)
                 continue
             if resp.status not in RETRY_STATUSES:
                 return resp
@@ -529,8 +517,7 @@ class PoliteClient:
                 retry_at = datetime.fromtimestamp(self._wallclock() + server_wait, UTC)
                 self._push_back(state, server_wait)
                 raise RateLimited(
-                    f"HTTP {resp.status}; server asks to wait {server_wait:.0f}s (until "
-                    f"{retry_at.isoformat()})",
+                    f"HTTP {resp.status}; server asks to wait {server_wait:.0f}s (until {retry_at.isoformat()})",
                     url=redact_url(url),
                     response=resp,
                     retry_at=retry_at,
@@ -544,9 +531,7 @@ class PoliteClient:
             wait = server_wait if server_wait is not None else self._backoff(attempt)
             log.info("HTTP %s on %s; retry in %.1fs", resp.status, redact_url(url), wait)
             self._push_back(state, wait)  # _wait_turn sleeps it (other threads wait too)
-        raise FetchError(
-            f"transport error after {retries + 1} attempts: {last_exc!r}", url=redact_url(url)
-        )
+        raise FetchError(f"transport error after {retries + 1} attempts: {last_exc!r}", url=redact_url(url))
 
     def _server_wait(self, resp: FetchedResponse) -> float | None:
         now = self._wallclock()
@@ -589,9 +574,7 @@ class PoliteClient:
                 try:
                     body += decoder.feed(chunk, cap - len(body))
                 except zlib.error as exc:
-                    raise FetchError(
-                        f"corrupt {decoder.encoding} body: {exc}", url=redact_url(url)
-                    ) from exc
+                    raise FetchError(f"corrupt {decoder.encoding} body: {exc}", url=redact_url(url)) from exc
                 if len(body) > cap:
                     raise ResponseTooLarge(
                         f"decoded body exceeds max_response_bytes={cap}; transfer aborted",
@@ -640,9 +623,7 @@ class PoliteClient:
             )
 
 
-def _with(
-    resp: FetchedResponse, *, url: str, history: tuple[FetchedResponse, ...]
-) -> FetchedResponse:
+def _with(resp: FetchedResponse, *, url: str, history: tuple[FetchedResponse, ...]) -> FetchedResponse:
     return replace(resp, url=url, history=history)
 
 

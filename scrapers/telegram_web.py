@@ -87,9 +87,7 @@ def _first(node: Tag, cls: str, *, name: str | None = None) -> Tag | None:
 def _own_text_div(bubble: Tag) -> Tag | None:
     """The message's own text/caption: not the quoted text of a reply or a link preview."""
     for div in bubble.find_all("div", class_="tgme_widget_message_text"):
-        if div.find_parent(
-            class_=["tgme_widget_message_reply", "tgme_widget_message_link_preview"]
-        ):
+        if div.find_parent(class_=["tgme_widget_message_reply", "tgme_widget_message_link_preview"]):
             continue
         return div
     return None
@@ -298,8 +296,7 @@ class TelegramWebCollector:
             resp = client.get(url)
             if resp.history or resp.status in (302, 404):
                 raise SourceUnavailable(
-                    f"{base}: channel has no public web preview (HTTP {resp.status}, "
-                    f"redirected={bool(resp.history)})",
+                    f"{base}: channel has no public web preview (HTTP {resp.status}, redirected={bool(resp.history)})",
                     response=resp,
                 )
             resp.raise_for_status()

@@ -157,9 +157,7 @@ def read_warc_payload(path: str | os.PathLike[str], offset: int) -> bytes:
             fh.seek(offset)
             for record in ArchiveIterator(fh):
                 if record.rec_type not in ("response", "resource"):
-                    raise WarcReadError(
-                        f"{path}@{offset}: record is {record.rec_type!r}, not a response"
-                    )
+                    raise WarcReadError(f"{path}@{offset}: record is {record.rec_type!r}, not a response")
                 return bytes(record.content_stream().read())
     except OSError as exc:
         raise WarcReadError(f"{path}@{offset}: {exc}") from exc
