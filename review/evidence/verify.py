@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def _read_members(path: Path, problems: list[Problem]) -> dict[str, bytes]:
                 continue
             try:
                 out[info.filename] = zf.read(info)
-            except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            except (zipfile.BadZipFile, OSError, ValueError, zlib.error) as exc:
                 problems.append(Problem(info.filename, f"isi rusak atau diubah ({exc})"))
     return out
 
