@@ -10,7 +10,6 @@ from pantau.cli import audit as audit_cli
 from pantau.cli import collect, demo, registry, run
 from pantau.cli import db as db_cli
 from pantau.cli import evidence as evidence_cli
-from pantau.cli import evidence as evidence_cli
 from pantau.cli import ops as ops_cli
 from pantau.cli import serve as serve_cli
 from pantau.cli import users as users_cli
@@ -23,9 +22,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_cli.app, name="db")
-app.add_typer(evidence_cli.app, name="evidence")
-app.add_typer(evidence_cli.keys_app, name="keys")
-app.add_typer(evidence_cli.report_app, name="report")
 app.add_typer(evidence_cli.app, name="evidence")
 app.add_typer(evidence_cli.keys_app, name="keys")
 app.add_typer(evidence_cli.report_app, name="report")
