@@ -31,6 +31,10 @@ _COUNT_LABELS = {
     "flagged": "ditandai",
     "enqueued": "masuk antrean",
     "errors": "galat",
+    "queued": "masuk antrean",
+    "failed_sources": "sumber gagal",
+    "duration_s": "durasi (detik)",
+    "source_id": "id sumber",
 }
 
 
@@ -65,9 +69,10 @@ def format_summary(summary: dict[str, Any], office: str = "") -> tuple[str, str]
             lines.append(f"{'Mulai' if key == 'started_at' else 'Selesai'}: {summary[key]}")
     if "shard_count" in summary:
         lines.append(f"Shard: {summary.get('shard_index', '-')}/{summary['shard_count']}")
-    counts = [(k, v) for k, v in summary.items()
+    flat = {**summary, **(summary.get("totals") if isinstance(summary.get("totals"), dict) else {})}
+    counts = [(k, v) for k, v in flat.items()
               if isinstance(v, int | float) and not isinstance(v, bool)
-              and k not in ("shard_index", "shard_count")]
+              and k not in ("shard_index", "shard_count", "run_id", "pid")]
     if counts:
         lines.append("Jumlah: " + ", ".join(f"{_label(k)} {v}" for k, v in counts))
     sources = summary.get("sources")
@@ -75,7 +80,7 @@ def format_summary(summary: dict[str, Any], office: str = "") -> tuple[str, str]
     if isinstance(sources, dict):
         rows = [(str(k), v) for k, v in sources.items() if isinstance(v, dict)]
     elif isinstance(sources, list):
-        rows = [(str(v.get("source") or v.get("label") or v.get("key") or "?"), v)
+        rows = [(str(v.get("label") or v.get("source") or v.get("key") or "?"), v)
                 for v in sources if isinstance(v, dict)]
     if rows:
         lines.append("")

@@ -52,7 +52,7 @@ def _add_counts(into: dict[str, Any], data: dict[str, Any]) -> None:
             into[k] = into.get(k, 0) + v
 
 
-_NOT_SUMMED = {"shard_index", "shard_count", "pipeline_run_id", "run_id"}
+_NOT_SUMMED = {"shard_index", "shard_count", "pipeline_run_id", "run_id", "duration_s", "pid"}
 
 
 def aggregate(shards: list[dict[str, Any]]) -> dict[str, Any]:
@@ -64,6 +64,7 @@ def aggregate(shards: list[dict[str, Any]]) -> dict[str, Any]:
     every shard completed without error.
     """
     total: dict[str, Any] = {"shard_count": len(shards)}
+    totals: dict[str, Any] = {}
     sources: dict[str, Any] = {}
     errors: list[str] = []
     for entry in sorted(shards, key=lambda e: e.get("shard_index", 0)):
@@ -74,17 +75,23 @@ def aggregate(shards: list[dict[str, Any]]) -> dict[str, Any]:
         if not isinstance(summary, dict):
             continue
         _add_counts(total, summary)
+        if isinstance(summary.get("totals"), dict):  # pantau.pipeline.finish_run's shape
+            _add_counts(totals, summary["totals"])
         src = summary.get("sources")
         if isinstance(src, dict):
             sources.update({str(k): v for k, v in src.items()})
         elif isinstance(src, list):
             for n, row in enumerate(src):
                 if isinstance(row, dict):
-                    key = row.get("source") or row.get("label") or row.get("key") or f"{i}-{n}"
+                    key = row.get("label") or row.get("source") or row.get("key") or f"{i}-{n}"
                     sources[str(key)] = row
+                    if row.get("status") == "failed" and not row.get("errors"):
+                        errors.append(f"shard {i}: {key}: gagal")
         for err in summary.get("errors") or []:
             msg = err.get("message", err) if isinstance(err, dict) else err
             errors.append(f"shard {i}: {msg}")
+    if totals:
+        total["totals"] = totals
     total["sources"] = sources
     total["errors"] = errors
     total["shards"] = [{"shard_index": e.get("shard_index"), "state": e.get("state"),
