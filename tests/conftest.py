@@ -8,6 +8,7 @@ needs no special wiring.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,13 @@ from pantau.db import session as db_session
 from tests.support.databases import copy_sqlite, temporary_pg_database, truncate_all
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+# Prefect must never try the network or write into ~/.prefect during tests.
+os.environ.setdefault("PREFECT_HOME", str(ARTIFACTS.parent / "var" / "prefect-test"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +95,12 @@ def session(db: Settings) -> Iterator[Session]:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """A temporary Prefect API for flows run in tests (started once per test session)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
