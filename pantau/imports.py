@@ -112,6 +112,8 @@ def import_export(session: Session, path: Path, kind: ExportKind, settings: Sett
         record.source_id = record.source_id or source.id
         result.stored.add(store_posts(session, kept, source_id=source.id, import_id=record.id))
     result.source_id = record.source_id
+    if kind == "telegram" and by_thread and not group:
+        result.group = ", ".join(sorted({p.extra.get("chat_name") or t for t, ps in by_thread.items() for p in ps[:1]}))
     record.counts = {"messages": result.messages, "registered": result.registered, "pending": result.pending,
                      "context": result.context, "dropped": result.dropped, "new": result.stored.new,
                      "duplicates": result.stored.duplicates}

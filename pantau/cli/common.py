@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 
-console = Console()
-err_console = Console(stderr=True)
+# Logs and CI are not terminals: give tables room instead of Rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 # Errors that carry a message meant for the user: printed without a traceback, exit code 2.
 USER_ERRORS: tuple[type[BaseException], ...] = ()

@@ -13,6 +13,17 @@ run_app = typer.Typer(help="Jalankan alur kerja sekarang.", no_args_is_help=True
 schedule_app = typer.Typer(help="Jadwal alur kerja (server Prefect).", no_args_is_help=True)
 
 
+SOURCE_NAMES = {
+    "telegram_web": "Kanal Telegram", "telegram_export": "Ekspor Telegram", "whatsapp_export": "Ekspor WhatsApp",
+    "mastodon": "Mastodon", "x": "X", "youtube": "Komentar YouTube", "rss": "RSS/Web", "tips": "Aduan warga",
+}
+
+
+def source_title(label: str) -> str:
+    collector, _, key = label.partition(":")
+    return f"{SOURCE_NAMES.get(collector, collector)}: {key}"
+
+
 def print_summary(summary: dict[str, Any]) -> None:
     """The nightly summary as a table: per source collected, new, flagged, queued."""
     classify = summary.get("classify") or {}
@@ -26,7 +37,7 @@ def print_summary(summary: dict[str, Any]) -> None:
             src["status"], src["status"])
         if src["errors"]:
             status += " — " + "; ".join(e[:120] for e in src["errors"][:2])
-        table.add_row(src["label"], str(src["collected"]), str(src["new"]),
+        table.add_row(source_title(src["label"]), str(src["collected"]), str(src["new"]),
                       str(flagged_by.get(str(src.get("source_id")), 0)), status)
     t = summary["totals"]
     table.add_section()
