@@ -9,6 +9,7 @@ import typer
 from pantau.cli import audit as audit_cli
 from pantau.cli import collect, demo, registry, run
 from pantau.cli import db as db_cli
+from pantau.cli import model as model_cli
 from pantau.cli import evidence as evidence_cli
 from pantau.cli import ops as ops_cli
 from pantau.cli import serve as serve_cli
@@ -40,6 +41,8 @@ app.command("tip")(collect.tip_command)
 app.add_typer(run.run_app, name="run")
 app.add_typer(run.schedule_app, name="schedule")
 app.command("demo")(demo.demo_command)
+app.command("classify")(model_cli.classify_command)
+app.add_typer(model_cli.model_app, name="model")
 
 
 def main() -> None:
