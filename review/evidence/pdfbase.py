@@ -72,7 +72,7 @@ class OfficePDF(FPDF):
     def h1(self, text: str) -> None:
         self.set_font(FONT, "B", 15)
         self.set_text_color(*NAVY)
-        self.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 7, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(0, 0, 0)
         if self.subtitle:
             self.set_font(FONT, "", 9)
@@ -127,6 +127,7 @@ class OfficePDF(FPDF):
     def table(self, header: list[str], rows: list[list[str]], widths: list[float],
               size: float = 8) -> None:
         self.set_font(FONT, "", size)
+        self.set_fill_color(255, 255, 255)
         style = FontFace(family=FONT, emphasis="BOLD", color=NAVY, fill_color=LIGHT)
         with super().table(col_widths=widths, width=sum(widths), text_align="LEFT",
                            line_height=4.6, first_row_as_headings=True,

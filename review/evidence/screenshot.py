@@ -46,6 +46,7 @@ CHROMIUM_FLAGS = [
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
        "script-src 'none'; frame-src 'none'; form-action 'none'")
 WINDOW = (1280, 1600)
+CARD_WINDOW = (1000, 800)
 _STRIP_TAGS = ("script", "iframe", "frame", "frameset", "object", "embed", "base", "applet",
                "portal")
 
@@ -164,7 +165,8 @@ def message_card_html(case: CaseData) -> str:
         "</div></body></html>")
 
 
-def render_html(page: str, out: Path, *, timeout_s: float = 90) -> None:
+def render_html(page: str, out: Path, *, timeout_s: float = 90,
+                window: tuple[int, int] = WINDOW) -> None:
     exe = find_chromium()
     if exe is None:
         raise ScreenshotError("chromium tidak ditemukan: pasang dengan 'apt-get install -y "
@@ -177,7 +179,7 @@ def render_html(page: str, out: Path, *, timeout_s: float = 90) -> None:
         profile.mkdir()
         target = Path(tmp) / "shot.png"
         cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-               f"--window-size={WINDOW[0]},{WINDOW[1]}", f"--screenshot={target}",
+               f"--window-size={window[0]},{window[1]}", f"--screenshot={target}",
                page_path.as_uri()]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
@@ -198,6 +200,8 @@ def case_screenshot(case: CaseData, settings: Settings | None = None, *,
     path = cache_path(case.case_id, settings)
     if path.exists() and not refresh:
         return path
-    page = message_card_html(case) if case.post.import_id is not None else capture_page_html(case)
-    render_html(page, path)
+    if case.post.import_id is not None:
+        render_html(message_card_html(case), path, window=CARD_WINDOW)
+    else:
+        render_html(capture_page_html(case), path)
     return path

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from review.evidence import signing
 from review.evidence.archive import sha256_hex
-from review.evidence.packet import MANIFEST, PUBLIC_KEY, SIGNATURE, UNSIGNED
+from review.evidence.packet import MANIFEST, PUBLIC_KEY, SIGNATURE, TIMESTAMP, UNSIGNED
 
 
 @dataclass(frozen=True)
@@ -122,5 +122,12 @@ def verify_packet(path: Path, *, public_key: bytes | None = None,
             res.problems.append(Problem(name, "SHA-256 tidak cocok: isi berkas berubah"))
     for name in sorted(set(members) - set(listed) - set(UNSIGNED)):
         res.problems.append(Problem(name, "berkas tambahan yang tidak tercantum di manifest"))
+    tsr = members.get(TIMESTAMP)
+    if tsr is not None:
+        from review.evidence.timestamp import check_timestamp
+
+        problem = check_timestamp(tsr, manifest_raw)
+        if problem:
+            res.problems.append(Problem(TIMESTAMP, problem))
     res.files = len(listed)
     return res
