@@ -59,6 +59,7 @@ PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "p
 SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u202f]+")
 _MANY_NL = re.compile(r"\n{3,}")
+_WS = re.compile(r"\s+")
 
 
 def parse_html(body: bytes | str, location: str, *, max_bytes: int = MAX_HTML_BYTES) -> etree._Element:
@@ -90,6 +91,12 @@ def parse_html(body: bytes | str, location: str, *, max_bytes: int = MAX_HTML_BY
 def element_text(root: etree._Element, *, skip: frozenset[str] = SKIP) -> str:
     """Visible text of ``root`` with block structure kept as line breaks."""
     out: list[str] = []
+    pre = 0
+
+    def add(text: str | None) -> None:
+        if text:
+            out.append(text if pre else _WS.sub(" ", text))  # source newlines are spaces
+
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -97,22 +104,26 @@ def element_text(root: etree._Element, *, skip: frozenset[str] = SKIP) -> str:
         if event == "start":
             if tag in skip:
                 walker.skip_subtree()
-                if el is not root and el.tail:
-                    out.append(el.tail)
+                if el is not root:
+                    add(el.tail)
                 continue
+            if tag == "pre":
+                pre += 1
             if tag == "br":
                 out.append("\n")
             elif tag in BLOCK:
                 out.append("\n\n" if tag in PARAGRAPH else "\n")
-            if el.text and isinstance(el.tag, str):
-                out.append(el.text)
+            if isinstance(el.tag, str):
+                add(el.text)
         else:
             if tag in skip:
                 continue
+            if tag == "pre":
+                pre -= 1
             if tag in BLOCK:
                 out.append("\n\n" if tag in PARAGRAPH else "\n")
-            if el is not root and el.tail:
-                out.append(el.tail)
+            if el is not root:
+                add(el.tail)
     return normalise_text("".join(out))
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -53,7 +54,13 @@ def looks_like_feed(body: bytes) -> bool:
 def parse_feed(body: bytes, url: str) -> list[ParsedPost]:
     if not body.strip():
         raise ParseError("empty feed", location=url)
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # feedparser's updated->published
+        parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+        return _feed_posts(parsed, url)
+
+
+def _feed_posts(parsed: Any, url: str) -> list[ParsedPost]:
     if not parsed.entries and parsed.get("bozo"):
         raise ParseError(f"not a readable RSS/Atom feed: {parsed.get('bozo_exception')}", location=url)
     feed_date = _struct_to_dt(parsed.feed.get("updated_parsed") or parsed.feed.get("published_parsed"))
@@ -63,7 +70,9 @@ def parse_feed(body: bytes, url: str) -> list[ParsedPost]:
         link = entry.get("link")
         ident = link or entry.get("id")
         if not ident:
-            raise ParseError("entry without link or id", location=where)
+            problem = parsed.get("bozo_exception")
+            detail = f" (XML problem: {problem})" if problem else ""
+            raise ParseError(f"entry without link or id{detail}", location=where)
         posted = _struct_to_dt(entry.get("published_parsed") or entry.get("updated_parsed"))
         extra: dict[str, Any] = {"feed_url": url, "feed_title": parsed.feed.get("title")}
         if posted is None:
