@@ -39,6 +39,7 @@ from pantau.store import StoreResult, save_capture, store_posts
 from scrapers.base import ParseError
 
 if TYPE_CHECKING:
+    from classifier.api import Prediction as PredictionResult
     from scrapers.collector import Collector
     from scrapers.http import PoliteClient
 
@@ -297,16 +298,13 @@ def classify_new(settings: Settings, run_id: int | None = None, *, actor: str = 
             last_id = rows[-1].id
             preds = clf.predict([r.text or "" for r in rows])
             for post, pred in zip(rows, preds, strict=True):
-                row = Prediction(post_id=post.id, model_version=pred.model_version or clf.version, label=pred.label,
-                                 score=float(pred.score), category=pred.category, explanation=pred.explanation)
-                s.add(row)
-                s.flush()
+                row = store_prediction(s, post, pred, clf.version)
                 summary.classified += 1
                 if pred.label == "partisan":
                     summary.flagged += 1
                     key = post.source_id or 0
                     summary.flagged_by_source[key] = summary.flagged_by_source.get(key, 0) + 1
-                    if _enqueue(s, post, row, actor):
+                    if enqueue(s, post, row, actor):
                         summary.queued += 1
     return summary
 
@@ -316,7 +314,16 @@ def _election_of(explanation: dict[str, Any]) -> str | None:
     return str(hits[0].get("election")) if hits and isinstance(hits[0], dict) and hits[0].get("election") else None
 
 
-def _enqueue(s: Session, post: Post, pred: Prediction, actor: str) -> bool:
+def store_prediction(s: Session, post: Post, pred: PredictionResult, version: str) -> Prediction:
+    row = Prediction(post_id=post.id, model_version=pred.model_version or version, label=pred.label,
+                     score=float(pred.score), category=pred.category, explanation=pred.explanation)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def enqueue(s: Session, post: Post, pred: Prediction, actor: str, **details: Any) -> bool:
+    """Put a post into the review queue (once); audited as ``item.queued``."""
     if s.execute(select(ReviewItem.id).where(ReviewItem.post_id == post.id)).first():
         return False
     item = ReviewItem(post_id=post.id, prediction_id=pred.id, score=pred.score, category=pred.category,
@@ -325,7 +332,7 @@ def _enqueue(s: Session, post: Post, pred: Prediction, actor: str) -> bool:
     s.flush()
     audit.record(s, actor, "item.queued", object_type="review_item", object_id=item.id,
                  details={"post_id": post.id, "score": round(pred.score, 4), "category": pred.category,
-                          "model_version": pred.model_version})
+                          "model_version": pred.model_version, **details})
     return True
 
 
@@ -361,6 +368,7 @@ def finish_run(settings: Settings, run_id: int, sources: Sequence[SourceSummary]
 
 
 __all__ = [
-    "ClassifySummary", "PlannedSource", "SourceSummary", "StoreResult", "classify_new", "collect_source",
-    "close_clients", "enabled_collectors", "finish_run", "import_inbox", "plan_sources", "shared_client", "start_run",
+    "ClassifySummary", "PlannedSource", "SourceSummary", "StoreResult", "classify_new", "close_clients",
+    "collect_source", "enabled_collectors", "enqueue", "finish_run", "import_inbox", "plan_sources",
+    "shared_client", "start_run", "store_prediction",
 ]
