@@ -17,14 +17,13 @@ from scrapers.http import PoliteClient
 from scrapers.mastodon import MastodonCollector, parse_link_header, parse_statuses
 from scrapers.x_api import XCollector, parse_tweets, snowflake_time
 from scrapers.youtube import YouTubeCollector, parse_comment_threads
-from tests.scrapers.conftest import FIXTURES, SHARED, FakeSleep, make_settings
+from tests.scrapers.conftest import FIXTURES, SHARED, FakeSleep, make_settings, needs_shared
 from tests.support.fixture_server import FixtureServer, Reply
 
 MA = FIXTURES / "mastodon"
 XF = FIXTURES / "x"
 YT = FIXTURES / "youtube"
 JSON = {"Content-Type": "application/json; charset=utf-8"}
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="shared fixtures not present")
 
 
 def test_catalog_keys_match_settings() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from scrapers.base import ParseError
 from scrapers.telegram_export import flatten_text, parse_export, parse_export_detailed
-from tests.scrapers.conftest import FIXTURES, SHARED
+from tests.scrapers.conftest import FIXTURES, SHARED, needs_shared
 
 TE = FIXTURES / "telegram_export"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -66,6 +66,7 @@ def test_legacy_format_uses_configured_timezone() -> None:
     assert (posts[0].posted_at - wita[0].posted_at).total_seconds() == 3600
 
 
+@needs_shared
 @pytest.mark.parametrize(
     ("name", "count"),
     [
@@ -83,6 +84,7 @@ def test_real_exports(name: str, count: int) -> None:
     assert len({p.external_id for p in posts}) == count
 
 
+@needs_shared
 def test_real_modern_export_details() -> None:
     name = "tekum_coorporate-speak_result.json"
     posts = parse_export((SHARED / "telegram_export" / name).read_bytes(), filename=name, tz=WIB)

@@ -8,7 +8,7 @@ from scrapers.base import ParseError
 from scrapers.collector import SourceUnavailable, Target
 from scrapers.http import PoliteClient, read_warc_payload
 from scrapers.telegram_web import TelegramWebCollector, channel_url, parse_page, parse_views
-from tests.scrapers.conftest import FIXTURES, SHARED
+from tests.scrapers.conftest import FIXTURES, SHARED, needs_shared
 from tests.support.fixture_server import FixtureServer, Reply
 
 TG = FIXTURES / "telegram_web"
@@ -77,6 +77,7 @@ def test_second_page_link_preview_document_entities() -> None:
     assert posts["diskominfo_contoh/99"].text == "Rapat koordinasi persiapan Pemilu & Pilkada <serentak>."
 
 
+@needs_shared
 def test_real_full_page() -> None:
     posts = parse_page((REAL / "any2feed_full.html").read_bytes(), "https://t.me/s/topwar_official")
     assert len(posts) >= 10
@@ -88,6 +89,7 @@ def test_real_full_page() -> None:
     assert all("  " not in p.text for p in posts)
 
 
+@needs_shared
 @pytest.mark.parametrize(
     ("name", "check"),
     [
@@ -116,6 +118,7 @@ def test_real_fragments(name: str, check) -> None:
     assert check(post), post
 
 
+@needs_shared
 @pytest.mark.parametrize(
     "name",
     [

@@ -9,7 +9,7 @@ import pytest
 
 from scrapers.base import ParseError
 from scrapers.whatsapp import normalise_phone, parse_export, parse_export_detailed
-from tests.scrapers.conftest import FIXTURES, SHARED
+from tests.scrapers.conftest import FIXTURES, SHARED, needs_shared
 
 WA = FIXTURES / "whatsapp"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -171,6 +171,7 @@ def test_phone_normalisation(shown: str, e164: str | None) -> None:
     assert normalise_phone(shown) == e164
 
 
+@needs_shared
 @pytest.mark.parametrize(
     ("name", "order", "n_posts"),
     [
