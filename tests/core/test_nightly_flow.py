@@ -36,7 +36,8 @@ def test_nightly_collects_classifies_queues_and_never_duplicates(world: str) -> 
 
     first = nightly()
     by_label = {s["label"]: s for s in first["sources"]}
-    assert by_label["telegram_web:kabar_budi_ptk"]["collected"] == 9  # 10 messages on two pages, 1 service message skipped
+    # 10 messages on two pages, 1 service message skipped
+    assert by_label["telegram_web:kabar_budi_ptk"]["collected"] == 9
     assert by_label["whatsapp_export:Koordinasi ASN Kubu Raya"]["new"] == 13
     assert all(s["status"] == "ok" for s in first["sources"]), first["sources"]
     assert first["totals"]["flagged"] >= 3
