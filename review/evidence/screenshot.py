@@ -4,7 +4,8 @@ A web capture is rendered *from the archive*, never from the live site: the arch
 stripped of scripts, frames and redirects, given a Content-Security-Policy that forbids any
 network request or script, and chromium runs with DNS and proxy blackholed, so the page
 renders inert. A group-export message is rendered as a message card (HTML → PNG) with its
-thread context. Both carry a header band with account, time and URL.
+thread context; so is a post whose capture is not an HTML page (API JSON) or that has no
+capture. All carry a header band with account, time and URL.
 
 Screenshots are not byte-deterministic by nature (fonts, rasteriser versions). Each case is
 therefore rendered once and the PNG cached at ``settings.data_dir/evidence/<case>/
@@ -134,11 +135,27 @@ def capture_page_html(case: CaseData) -> str:
     return sanitize_html(_decode(archived.payload, archived.content_type), _band(case, label))
 
 
+def _card_source(case: CaseData) -> str:
+    imp, cap = case.import_file, case.capture
+    if imp is not None:
+        return f"ekspor grup {imp.filename} (SHA-256 {imp.sha256[:16]}…)"
+    if cap is not None:
+        return (f"data {cap.content_type or 'tanpa jenis'} yang diarsipkan "
+                f"{fmt_dt(cap.fetched_at, case.tz)} (SHA-256 {cap.sha256[:16]}…), "
+                "ditampilkan sebagai kartu pesan")
+    return "teks tersimpan di basis data (tidak ada arsip halaman)"
+
+
+def _is_html(case: CaseData) -> bool:
+    cap = case.capture
+    return (cap is not None and bool(cap.warc_path) and cap.warc_offset is not None
+            and "html" in (cap.content_type or "text/html").lower())
+
+
 def message_card_html(case: CaseData) -> str:
-    """A group-export message with its thread context, as an HTML card."""
-    imp = case.import_file
-    label = (f"ekspor grup {imp.filename} (SHA-256 {imp.sha256[:16]}…)" if imp
-             else "ekspor grup")
+    """A message (group export, API item, or stored text) with its thread context, as an
+    HTML card."""
+    label = _card_source(case)
     posts = case.context_posts or [case.post]
     items = []
     for p in posts:
@@ -200,7 +217,7 @@ def case_screenshot(case: CaseData, settings: Settings | None = None, *,
     path = cache_path(case.case_id, settings)
     if path.exists() and not refresh:
         return path
-    if case.post.import_id is not None:
+    if case.post.import_id is not None or not _is_html(case):
         render_html(message_card_html(case), path, window=CARD_WINDOW)
     else:
         render_html(capture_page_html(case), path)

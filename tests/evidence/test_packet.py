@@ -193,3 +193,29 @@ def test_cli_keys_export_verify(session: Session, db: Settings, tmp_path: Path) 
     r = runner.invoke(root, ["evidence", "verify", str(bad)])
     assert r.exit_code == 1
     assert "laporan.pdf" in r.output
+
+
+def test_minimal_case_unlinked_without_capture(session: Session, keys: Settings,
+                                               tmp_path: Path) -> None:
+    """An unlinked post with no capture, prediction or decision still exports and verifies."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from pantau.db.models import Post, ReviewItem
+    from review.reports.forms import build_form
+
+    post = Post(platform="mastodon", external_id="m-1", author_name="Anonim",
+                posted_at=datetime(2024, 11, 1, 1, 0, tzinfo=UTC), url=None, text=None,
+                content_sha256=hashlib.sha256(b"m").hexdigest())
+    session.add(post)
+    session.flush()
+    item = ReviewItem(post_id=post.id, score=0.6, known_at=datetime(2024, 11, 2, tzinfo=UTC),
+                      queued_at=datetime(2024, 11, 2, tzinfo=UTC))
+    session.add(item)
+    session.commit()
+    res = build_packet(session, item.id, tmp_path, allow_missing_screenshot=not HAS_CHROMIUM)
+    session.commit()
+    assert "capture.warc.gz" not in res.files
+    assert verify_packet(res.path).ok
+    pdf, js = build_form(session, item.id, "bkn", tmp_path, keys)
+    assert json.loads(js.read_text(encoding="utf-8"))["terlapor"]["nip"] is None
