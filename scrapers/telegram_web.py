@@ -79,21 +79,41 @@ def _html_text(node: Tag | None) -> str:
     return "\n".join(lines).strip()
 
 
+class _Index:
+    """Elements of one message by CSS class, from a single traversal (bs4 find() per field
+    was the parse bottleneck)."""
+
+    def __init__(self, root: Tag) -> None:
+        self.by_class: dict[str, list[Tag]] = {}
+        for el in root.descendants:
+            if isinstance(el, Tag):
+                for cls in _classes(el):
+                    self.by_class.setdefault(cls, []).append(el)
+
+    def all(self, cls: str, name: str | None = None) -> list[Tag]:
+        found = self.by_class.get(cls, [])
+        return [el for el in found if el.name == name] if name else found
+
+    def first(self, cls: str, name: str | None = None) -> Tag | None:
+        found = self.all(cls, name)
+        return found[0] if found else None
+
+
 def _first(node: Tag, cls: str, *, name: str | None = None) -> Tag | None:
     found = node.find(name or True, class_=cls)
     return found if isinstance(found, Tag) else None
 
 
-def _own_text_div(bubble: Tag) -> Tag | None:
+def _own_text_div(idx: _Index) -> Tag | None:
     """The message's own text/caption: not the quoted text of a reply or a link preview."""
-    for div in bubble.find_all("div", class_="tgme_widget_message_text"):
+    for div in idx.all("tgme_widget_message_text", "div"):
         if div.find_parent(class_=["tgme_widget_message_reply", "tgme_widget_message_link_preview"]):
             continue
         return div
     return None
 
 
-def _media_kinds(msg: Tag) -> list[str]:
+def _media_kinds(idx: _Index) -> list[str]:
     checks = [
         ("photo", "tgme_widget_message_photo_wrap"),
         ("video", "tgme_widget_message_video_player"),
@@ -107,14 +127,14 @@ def _media_kinds(msg: Tag) -> list[str]:
     ]
     kinds: list[str] = []
     for kind, cls in checks:
-        els = msg.find_all(class_=cls)
+        els = idx.all(cls)
         if cls == "tgme_widget_message_photo_wrap":
             els = [e for e in els if not e.find_parent(class_="tgme_widget_message_link_preview")]
         if els and kind not in kinds:
             kinds.append(kind)
-    if msg.find(class_="tgme_widget_message_grouped_wrap"):
+    if idx.all("tgme_widget_message_grouped_wrap"):
         kinds.append("grouped")
-    if msg.find(class_="message_media_not_supported") and not kinds:
+    if idx.all("message_media_not_supported") and not kinds:
         kinds.append("unsupported")
     return kinds
 
@@ -132,8 +152,8 @@ def _parse_message(msg: Tag, location: str) -> ParsedPost | None:
     where = f"{location} [post {data_post}]"
     if "service_message" in _classes(msg):
         return None
-    bubble = _first(msg, "tgme_widget_message_bubble") or msg
-    date_a = _first(msg, "tgme_widget_message_date", name="a")
+    idx = _Index(msg)
+    date_a = idx.first("tgme_widget_message_date", "a")
     time_el = date_a.find("time") if date_a else msg.find("time")
     if not isinstance(time_el, Tag) or not time_el.get("datetime"):
         raise ParseError("no <time datetime> in message (layout changed?)", location=where)
@@ -145,25 +165,25 @@ def _parse_message(msg: Tag, location: str) -> ParsedPost | None:
         raise ParseError(f"datetime without offset {time_el['datetime']!r}", location=where)
 
     extra: dict[str, Any] = {}
-    text = _html_text(_own_text_div(bubble))
+    text = _html_text(_own_text_div(idx))
 
-    owner = _first(msg, "tgme_widget_message_owner_name")
+    owner = idx.first("tgme_widget_message_owner_name")
     channel_title = _html_text(owner) if owner else None
     if channel_title:
         extra["channel_title"] = channel_title
-    signed = _first(msg, "tgme_widget_message_from_author")
+    signed = idx.first("tgme_widget_message_from_author")
     signed_author = _html_text(signed) if signed else None
     if signed_author:
         extra["signed_author"] = signed_author
 
-    views = parse_views(_html_text(_first(msg, "tgme_widget_message_views")))
+    views = parse_views(_html_text(idx.first("tgme_widget_message_views")))
     if views is not None:
         extra["views"] = views
-    meta = _first(msg, "tgme_widget_message_meta")
+    meta = idx.first("tgme_widget_message_meta")
     if meta is not None and re.search(r"\bedited\b", meta.get_text(" "), re.IGNORECASE):
         extra["edited"] = True
 
-    fwd = _first(msg, "tgme_widget_message_forwarded_from")
+    fwd = idx.first("tgme_widget_message_forwarded_from")
     if fwd is not None:
         name_el = _first(fwd, "tgme_widget_message_forwarded_from_name")
         fwd_info: dict[str, Any] = {"name": _html_text(name_el or fwd)}
@@ -174,7 +194,7 @@ def _parse_message(msg: Tag, location: str) -> ParsedPost | None:
         extra["forwarded_from"] = fwd_info
 
     reply_to: str | None = None
-    reply = msg.find("a", class_="tgme_widget_message_reply")
+    reply = idx.first("tgme_widget_message_reply", "a")
     if isinstance(reply, Tag):
         href = str(reply.get("href") or "")
         path = urlsplit(href).path.strip("/")
@@ -182,7 +202,7 @@ def _parse_message(msg: Tag, location: str) -> ParsedPost | None:
             reply_to = path
         extra["reply_text"] = _html_text(_first(reply, "js-message_reply_text"))
 
-    preview = msg.find("a", class_="tgme_widget_message_link_preview")
+    preview = idx.first("tgme_widget_message_link_preview", "a")
     if isinstance(preview, Tag):
         extra["link_preview"] = {
             "url": str(preview.get("href") or ""),
@@ -191,7 +211,7 @@ def _parse_message(msg: Tag, location: str) -> ParsedPost | None:
             "description": _html_text(_first(preview, "link_preview_description")) or None,
         }
 
-    poll = _first(msg, "tgme_widget_message_poll")
+    poll = idx.first("tgme_widget_message_poll")
     if poll is not None:
         options = []
         for opt in poll.find_all(class_="tgme_widget_message_poll_option"):
@@ -210,10 +230,10 @@ def _parse_message(msg: Tag, location: str) -> ParsedPost | None:
         if not text:  # the poll is the message: keep its words searchable
             text = "\n".join([question, *(f"- {o['text']}" for o in options)]).strip()
 
-    doc_title = _first(msg, "tgme_widget_message_document_title")
+    doc_title = idx.first("tgme_widget_message_document_title")
     if doc_title is not None:
         extra["document_title"] = _html_text(doc_title)
-    kinds = _media_kinds(msg)
+    kinds = _media_kinds(idx)
     if kinds:
         extra["media"] = kinds
 
