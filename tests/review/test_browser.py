@@ -123,6 +123,12 @@ def test_review_flow_in_browser(db: Settings, live_server: str, artifacts_dir: P
             page.goto(f"{base}/antrean?skor_min=0.65")
             page.wait_for_selector("table.queue")
             page.screenshot(path=str(artifacts_dir / f"antrean-{backend}.png"), full_page=True)
+            # filters swap the table in place (HTMX), and the URL follows
+            page.select_option("select[name=platform]", "whatsapp")
+            page.wait_for_function(
+                "document.querySelectorAll('table.queue tbody tr').length === 1")
+            assert "platform=whatsapp" in page.url
+            assert "arahkan keluarga" in page.inner_text("table.queue")
 
             # hostile content renders inert
             page.goto(f"{base}/butir/{hostile}")

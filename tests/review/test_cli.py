@@ -42,3 +42,11 @@ def test_user_commands_and_audit_verify(db: Settings) -> None:
         ev.actor = "penyusup"
     r = runner.invoke(app, ["audit", "verify"])
     assert r.exit_code == 1 and "RUSAK" in r.output
+
+
+def test_serve_refuses_default_secret_on_network(db: Settings) -> None:
+    from pantau.db.migrate import upgrade
+
+    upgrade(db)
+    r = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "1"])
+    assert r.exit_code == 2 and "secret_key" in r.output

@@ -22,12 +22,14 @@ def test_hostile_post_is_escaped(db: Settings, seed: Seed, app_client: TestClien
     with session_scope(db) as s:
         it = f.flagged(s, HOSTILE, f.person(s, name='<b onmouseover="x()">Nama</b>'),
                        explanation={"terms": [["<script>", 0.9]],
-                                    "watchlist": [{"match": "<img src=y onerror=z>"}]})
+                                    "watchlist": [{"match": "<img src=y onerror=z>"}]},
+                       url="javascript:alert(3)")
     login(app_client, "ana")
     for url in ("/antrean", f"/butir/{it.id}"):
         html = app_client.get(url).text
         assert "<script>alert" not in html and "<img src=x" not in html
         assert 'onerror="alert' not in html and "<b onmouseover" not in html
+        assert "javascript:" not in html
         assert "&lt;script&gt;" in html or "&lt;img" in html
     resp = app_client.get(f"/butir/{it.id}")
     csp = resp.headers["content-security-policy"]
