@@ -24,6 +24,7 @@ from pantau.db.models import (
     ImportFile,
     Person,
     Post,
+    Recheck,
     ReviewItem,
 )
 from pantau.errors import PantauError
@@ -127,6 +128,7 @@ class CaseData:
     prediction_score: float | None = None
     prediction_category: str | None = None
     watchlist_hits: list[dict[str, Any]] = field(default_factory=list)
+    rechecks: list[Recheck] = field(default_factory=list)
     elections: list[str] = field(default_factory=list)
     stage: str | None = None
 
@@ -163,6 +165,7 @@ class CaseData:
         times = [self.item.known_at, self.item.queued_at, self.post.posted_at]
         times += [d.at for d in self.decisions]
         times += [e.at for e in self.custody]
+        times += [r.checked_at for r in self.rechecks]
         return max(times)
 
     @property
@@ -248,4 +251,6 @@ def load_case(session: Session, case_id: int, settings: Settings | None = None) 
         prediction_score=pred.score if pred else None,
         prediction_category=pred.category if pred else None,
         watchlist_hits=hits, elections=elections, stage=stage,
+        rechecks=list(session.execute(select(Recheck).where(Recheck.post_id == post.id)
+                                      .order_by(Recheck.id)).scalars()),
     )

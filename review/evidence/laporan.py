@@ -130,6 +130,18 @@ def build_laporan(case: CaseData, *, screenshot: bytes | None,
         ("Status tindak lanjut", STATUS_LABELS.get(item.status.value, item.status.value)),
     ])
 
+    if case.rechecks:
+        pdf.section("G2. Pemeriksaan ulang di sumber")
+        outcome = {"ok": "masih ada, tidak berubah", "edited": "diubah",
+                   "deleted": "dihapus / tidak ditemukan", "error": "gagal diperiksa"}
+        pdf.table(["Waktu", "Hasil", "Keterangan", "SHA-256 tangkapan ulang"],
+                  [[fmt_dt(r.checked_at, case.tz), outcome.get(r.outcome, r.outcome),
+                    r.detail or (r.diff[:300] if r.diff else "-"),
+                    r.capture.sha256 if r.capture else "-"] for r in case.rechecks],
+                  [32, 32, 56, 54], size=7)
+        pdf.para("Tangkapan asli tidak pernah diganti; setiap pemeriksaan ulang disimpan "
+                 "sebagai tangkapan baru.", size=7.5, style="I")
+
     pdf.section("H. Bukti elektronik dalam paket ini")
     rows = [[name, f"{size:,}".replace(",", "."), digest] for name, digest, size in evidence]
     if case.capture is not None:

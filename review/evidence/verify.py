@@ -58,6 +58,8 @@ def _read_members(path: Path, problems: list[Problem]) -> dict[str, bytes]:
         for info in zf.infolist():
             if info.is_dir():
                 continue
+            if info.filename in out:
+                problems.append(Problem(info.filename, "nama berkas ganda dalam ZIP"))
             try:
                 out[info.filename] = zf.read(info)
             except (zipfile.BadZipFile, OSError, ValueError, zlib.error) as exc:

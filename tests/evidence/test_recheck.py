@@ -3,6 +3,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
@@ -119,3 +120,27 @@ def test_flow_is_thin_wrapper(session: Session, db: Settings, server: str) -> No
     make_web_case(session, db.warc_dir, url=f"{server}/c/1")
     session.commit()
     assert recheck_flow.fn(fetch=_fetch) == {"deleted": 1}
+
+
+def test_recheck_shows_in_packet(session: Session, keys: Settings, server: str,
+                                 tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import zipfile
+
+    from review.evidence.packet import build_packet
+    from tests.evidence.conftest import HAS_CHROMIUM
+
+    b = make_web_case(session, keys.warc_dir, url=f"{server}/c/1")
+    session.commit()
+    recheck_all(session, _fetch, settings=keys)
+    session.commit()
+    out = tmp_path
+    res = build_packet(session, b.item_id, out, allow_missing_screenshot=not HAS_CHROMIUM)
+    session.commit()
+    if shutil.which("pdftotext"):
+        with zipfile.ZipFile(res.path) as zf:
+            (out / "l.pdf").write_bytes(zf.read("laporan.pdf"))
+        text = subprocess.run(["pdftotext", str(out / "l.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "Pemeriksaan ulang" in text and "dihapus" in text
