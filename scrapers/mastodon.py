@@ -19,6 +19,9 @@ Limits: public (and unlisted) statuses only; instances rate-limit to about 300 r
 5 min per IP (``X-RateLimit-*``, handled by the client's retry logic). The instance's terms
 apply; collection is switchable off with ``[sources.mastodon] enabled = false`` (off by
 default).
+
+robots.txt is not consulted for these API calls (``check_robots=False``): robots.txt governs
+crawling of web content, API use is governed by the API terms; rate limits still apply.
 """
 
 from __future__ import annotations
@@ -167,7 +170,9 @@ class MastodonCollector:
         base, acct = _base_and_acct(target)
         if acct.isdigit():
             return acct
-        resp = client.get(f"{base}/api/v1/accounts/lookup", params={"acct": acct}, headers=self._headers(target))
+        resp = client.get(
+            f"{base}/api/v1/accounts/lookup", params={"acct": acct}, headers=self._headers(target), check_robots=False
+        )
         self._check(resp, target)
         data = _load_json(resp.body, resp.url)
         if not isinstance(data, dict) or "id" not in data:
@@ -193,7 +198,7 @@ class MastodonCollector:
         url = f"{base}/api/v1/accounts/{account_id}/statuses"
         newest = int(cursor) if cursor and cursor.isdigit() else None
         for page_no in range(1, max_pages + 1):
-            resp = client.get(url, params=params, headers=self._headers(target))
+            resp = client.get(url, params=params, headers=self._headers(target), check_robots=False)
             self._check(resp, target)
             data = _load_json(resp.body, resp.url)
             ids = [int(s["id"]) for s in data if isinstance(s, dict) and str(s.get("id", "")).isdigit()]

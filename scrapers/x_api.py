@@ -19,6 +19,9 @@ reading timelines; the token is never logged or archived (the client redacts the
 Authorization header in WARC records). Rate limits come back as 429 with
 ``x-rate-limit-reset`` (epoch seconds), which ``PoliteClient`` honours. Off by default
 (``[sources.x] enabled = false``).
+
+robots.txt is not consulted for these API calls (``check_robots=False``): robots.txt governs
+crawling of web content, API use is governed by the API terms; rate limits still apply.
 """
 
 from __future__ import annotations
@@ -139,7 +142,7 @@ class XCollector:
         if key.isdigit():
             return key
         base, headers = self._setup(target)
-        resp = client.get(f"{base}/2/users/by/username/{key}", headers=headers)
+        resp = client.get(f"{base}/2/users/by/username/{key}", headers=headers, check_robots=False)
         self._check(resp, target)
         data = _load(resp.body, resp.url).get("data") or {}
         if not data.get("id"):
@@ -161,7 +164,7 @@ class XCollector:
             params["since_id"] = cursor
         newest: str | None = None
         for page_no in range(1, max_pages + 1):
-            resp = client.get(f"{base}/2/users/{user_id}/tweets", params=params, headers=headers)
+            resp = client.get(f"{base}/2/users/{user_id}/tweets", params=params, headers=headers, check_robots=False)
             self._check(resp, target)
             meta = _load(resp.body, resp.url).get("meta") or {}
             if page_no == 1 and meta.get("newest_id"):

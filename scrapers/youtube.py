@@ -21,6 +21,9 @@ stops at the first page reaching comments published at or before the cursor (the
 page; a ``403 quotaExceeded`` raises ``QuotaExceeded`` (the pipeline records it and keeps the
 cursor, so the next night resumes). Requires a Google Cloud API key; YouTube's API Terms of
 Service apply. Off by default (``[sources.youtube] enabled = false``).
+
+robots.txt is not consulted for these API calls (``check_robots=False``): robots.txt governs
+crawling of web content, API use is governed by the API terms; rate limits still apply.
 """
 
 from __future__ import annotations
@@ -165,7 +168,7 @@ class YouTubeCollector:
         stop = _when(cursor, "cursor") if cursor else None
         newest = stop
         for page_no in range(1, max_pages + 1):
-            resp = client.get(f"{base}/youtube/v3/commentThreads", params=params)
+            resp = client.get(f"{base}/youtube/v3/commentThreads", params=params, check_robots=False)
             data = self._check(resp, target)
             times = []
             for item in data.get("items") or []:

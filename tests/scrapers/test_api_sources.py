@@ -250,3 +250,17 @@ def test_youtube_comments_disabled(client: PoliteClient, server: FixtureServer) 
     target = Target("youtube", "vidContoh01", {"base_url": server.base, "token": "KUNCI"})
     with pytest.raises(SourceUnavailable, match="commentsDisabled"):
         list(YouTubeCollector().fetch(client, target, None, max_pages=1))
+
+
+def test_api_collectors_do_not_consult_robots_but_web_does(client: PoliteClient, server: FixtureServer) -> None:
+    server.robots("User-agent: *\nDisallow: /\n")
+    server.add(_yt_path(), Reply(body=(YT / "comment_threads_page2.json").read_bytes(), headers=JSON))
+    target = Target("youtube", "vidContoh01", {"base_url": server.base, "token": "KUNCI"})
+    assert len(list(YouTubeCollector().fetch(client, target, None, max_pages=1))) == 1
+    assert server.hits("/robots.txt") == 0
+    from scrapers.http import RobotsDisallowed
+    from scrapers.telegram_web import TelegramWebCollector
+
+    tg = Target("telegram", "c", {"base_url": server.url("/s/c")})
+    with pytest.raises(RobotsDisallowed):
+        list(TelegramWebCollector().fetch(client, tg, None, max_pages=1))
