@@ -107,7 +107,7 @@ def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-d
 
 
 def test_review_flow_in_browser(db: Settings, live_server: str, artifacts_dir: Path) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     top, hostile = _seed(db)
     base = live_server
@@ -125,8 +125,7 @@ def test_review_flow_in_browser(db: Settings, live_server: str, artifacts_dir: P
             page.screenshot(path=str(artifacts_dir / f"antrean-{backend}.png"), full_page=True)
             # filters swap the table in place (HTMX), and the URL follows
             page.select_option("select[name=platform]", "whatsapp")
-            page.wait_for_function(
-                "document.querySelectorAll('table.queue tbody tr').length === 1")
+            expect(page.locator("table.queue tbody tr")).to_have_count(1)
             assert "platform=whatsapp" in page.url
             assert "arahkan keluarga" in page.inner_text("table.queue")
 
