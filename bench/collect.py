@@ -57,14 +57,15 @@ def whatsapp_android(n_lines: int) -> bytes:
     start = datetime(2024, 1, 1, 7, 0)
     out: list[str] = []
     i = 0
-    while len(out) < n_lines:
+    while len(out) < n_lines:  # messages; multi-line bodies add lines, trimmed below
         t = start + timedelta(minutes=i)
         body = bodies[i % len(bodies)]
         out.append(f"{t:%d/%m/%y %H.%M} - {authors[i % len(authors)]}: {body}")
         if i % 50 == 0:
             out.append(f"{t:%d/%m/%y %H.%M} - Agus Wibowo keluar")
         i += 1
-    return ("\n".join(out[:n_lines]) + "\n").encode()
+    physical = "\n".join(out).split("\n")[:n_lines]  # exactly n_lines lines in the file
+    return ("\n".join(physical) + "\n").encode()
 
 
 def whatsapp_ios(n_lines: int) -> bytes:
