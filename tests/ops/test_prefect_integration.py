@@ -1,9 +1,11 @@
 """Distributed mode end to end: a real Prefect server on PostgreSQL, two real process workers,
-deployments created by ``pantau.ops.deploy``, the sharded parent flow run through the server.
+deployments created by ``pantau.ops.deploy``.
 
-Checks: every post stored exactly once and by the shard that owns its source; the per-host
-rate limit held across both workers; the parent's merged summary; ``pantau deploy``'s
-deployments (pool, cron, time zone). One server for the module (~1-2 min in all).
+1. A stand-in collector (``tiny_flows.py``) under the deployed sharded parent: every post once,
+   by the shard that owns its source, and the per-host rate limit held across both workers.
+2. The lead's ``flows/nightly.py:nightly`` with 2 shards over a loopback province, deployed by
+   ``deploy_all`` (pool, cron, time zone checked): every post once, none lost, classified once.
+One server for the module (~2-3 min in all on the shared 2-core machine).
 """
 
 from __future__ import annotations
@@ -11,24 +13,32 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from pantau.config import PROJECT_ROOT, Settings
-from pantau.db.models import Post
+from pantau.db.models import PipelineRun, Post, Prediction, ReviewItem, Source
 from pantau.ops.deploy import DeploymentSpec, deploy_all, deploy_specs, ensure_work_pool
 from pantau.ops.limits import clear_cache, ensure_limits, limit_name
 from pantau.ops.sharding import shard_of
 from tests.ops.prefect_support import PrefectStack, prefect_server
+from tests.ops.province import Province, channel_name, seed, serve
 from tests.support.databases import truncate_all
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
 SOURCES = [f"telegram_web:kanal_{i:02d}" for i in range(10)]
 MIN_DELAY = 0.4
+CHANNELS = 12
+
+
+@pytest.fixture(scope="module")
+def province() -> Iterator[tuple[Province, str]]:
+    prov = Province(CHANNELS, 24)  # two pages per channel
+    with serve(prov) as base:
+        yield prov, base
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +46,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[Pre
     home = tmp_path_factory.mktemp("prefect-home")
     with prefect_server(home) as stack:
         worker_env = {"PANTAU_DATABASE_URL": pg_url, "PANTAU_TEST_SOURCES": json.dumps(SOURCES),
+                      "PANTAU_DATA_DIR": str(home / "var"), "PANTAU_HTTP__MIN_DELAY_S": "0",
+                      "PANTAU_HTTP__ALLOW_PRIVATE_HOSTS": '["127.0.0.1"]',
                       "PREFECT_WORKER_QUERY_SECONDS": "1",
                       "PREFECT_LOCAL_STORAGE_PATH": str(home / "storage")}
         for name in ("w1", "w2"):
@@ -103,32 +115,50 @@ def test_sharded_night_exactly_once(stack: PrefectStack, api: str, pg_url: str) 
     assert sorted(total["sources"]) == sorted(SOURCES)
     assert [sh["state"] for sh in total["shards"]] == ["COMPLETED", "COMPLETED"]
 
-    # a second night: everything is a duplicate, nothing stored twice
-    again = run_deployment("nightly-sharded/pantau", timeout=170, as_subflow=False)
-    second = again.state.result()
-    assert second["new"] == 0 and second["duplicates"] == len(SOURCES) * 4
 
-
-def test_pantau_deploy_creates_scheduled_deployments(stack: PrefectStack, api: str,
-                                                     tmp_path: Path) -> None:
+def test_lead_nightly_flow_two_shards(stack: PrefectStack, api: str, pg_url: str,
+                                      province: tuple[Province, str]) -> None:
+    """The real ``flows/nightly.py:nightly`` on two workers, via ``pantau deploy``'s parent."""
     from prefect.client.orchestration import get_client
 
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", timezone="WITA")
-    results = deploy_all(settings, shard_count=3, pool="pantau")
+    from flows.sharded import nightly_sharded
+
+    prov, base = province
+    truncate_all(pg_url)
+    settings = Settings(database_url=pg_url, timezone="WITA")
+    seed(settings, base, CHANNELS)
+    results = deploy_all(settings, shard_count=2)  # what `pantau deploy --shards 2` does
     by_entry = {r.entrypoint: r for r in results}
-    if not (PROJECT_ROOT / "flows" / "recheck.py").exists():
-        assert by_entry["flows/recheck.py:recheck"].skipped
+    assert by_entry["flows/nightly.py:nightly"].full_name == "nightly/pantau"
     assert by_entry["flows/retention.py:retention"].full_name == "retention/pantau"
+    recheck = by_entry["flows/recheck.py:recheck"]
+    assert recheck.full_name == "recheck/pantau" or recheck.skipped
     with get_client(sync_client=True) as client:
         parent = client.read_deployment_by_name("nightly-sharded/pantau")
         retention = client.read_deployment_by_name("retention/pantau")
-    assert parent.work_pool_name == "pantau"
-    assert parent.parameters["shard_count"] == 3
+        nightly = client.read_deployment_by_name("nightly/pantau")
+    assert parent.work_pool_name == "pantau" and nightly.schedules == []
+    assert parent.parameters == {"shard_count": 2, "deployment": "nightly/pantau"}
     [sched] = parent.schedules
     assert sched.schedule.cron == "0 1 * * *" and sched.schedule.timezone == "Asia/Makassar"
     assert retention.schedules[0].schedule.cron == "0 3 * * *"
-    nightly = by_entry["flows/nightly.py:nightly"]
-    if nightly.skipped:
-        assert "belum ada" in nightly.skipped or "tidak dapat dimuat" in nightly.skipped
-    else:
-        assert parent.parameters["deployment"] == nightly.full_name
+
+    # the parent runs here (against the server); its shards run on the two workers
+    total = nightly_sharded(shard_count=2, deployment="nightly/pantau", notify=False)
+    assert total["status"] == "selesai", total["errors"]
+    assert total["totals"]["new"] == CHANNELS * 24 and total["totals"]["failed_sources"] == 0
+
+    engine = create_engine(pg_url)
+    with Session(engine) as s:
+        ids = list(s.execute(select(Post.external_id)).scalars())
+        runs = list(s.execute(select(PipelineRun.summary)).scalars())
+        cursors = set(s.execute(select(Source.cursor)).scalars())
+        queued = len(list(s.execute(select(ReviewItem.id)).scalars()))
+        predicted = len(list(s.execute(select(Prediction.id)).scalars()))
+    engine.dispose()
+    expected = {f"{channel_name(j)}/{i}" for j in range(CHANNELS) for i in range(1, 25)}
+    assert len(ids) == len(set(ids)) and set(ids) == expected
+    assert cursors == {"24"}
+    assert sorted(r["info"]["shard_index"] for r in runs) == [0, 1]  # one pipeline run per shard
+    assert predicted == CHANNELS * 24  # every linked post classified once, across both shards
+    assert queued == total["totals"]["queued"]
