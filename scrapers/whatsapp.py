@@ -332,9 +332,8 @@ def parse_export_detailed(
                 external_id=digest,
                 posted_at=ts,
                 text=clean_text,
-                raw={
-                    "file": filename,
-                    "line": e.line_no,
+                raw={  # no file name or line number: stable across re-imports/longer exports
+                    "group": group,
                     "timestamp": iso,
                     "author": e.author,
                     "text": shown,

@@ -50,7 +50,7 @@ def test_android_indonesian() -> None:
     assert attach.text == "Foto apel pagi di kantor bupati"  # caption kept
     assert posts[7].text == "Siap: hadir pak"  # colon in text, U+00A0 normalised
     assert posts[8].text.endswith("2. Dilarang ikut kampanye\n\nTerima kasih.")
-    assert posts[8].raw["line"] == 17  # line numbers point into the file
+    assert posts[8].extra["line"] == 17  # line numbers point into the file
 
 
 def test_ios_indonesian() -> None:
@@ -106,6 +106,7 @@ def test_ids_stable_across_reimport_and_longer_export() -> None:
     longer = data + b"31/08/25 08.00 - Budi Santoso (Dinas Kominfo): pesan baru\n"
     b = parse_export(longer, filename="b.txt", group="G", tz=WIB)
     assert [p.external_id for p in a] == [p.external_id for p in b[: len(a)]]
+    assert [p.content_sha256 for p in a] == [p.content_sha256 for p in b[: len(a)]]
     assert len({p.external_id for p in b}) == len(b)
     other_group = parse_export(data, filename="a.txt", group="H", tz=WIB)
     assert a[0].external_id != other_group[0].external_id
