@@ -226,7 +226,8 @@ def _decide(request: Request, db: Session, user: User, item_id: int,
             raise HTTPException(404) from exc
         return _refused(request, db, user, item_id, exc, "decision.refused", form)
     db.commit()
-    flash(request, "flash.decided", status=str(data.to_status))
+    flash(request, "flash.decided",
+          status=request.app.state.t(f"status.{data.to_status.value}"))
     if then_next:
         nxt = dec.claim_next(db, user, claim_minutes=_settings(request).review.claim_minutes)
         db.commit()

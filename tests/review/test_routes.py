@@ -95,6 +95,8 @@ def test_claim_decide_second_review_forward_over_http(db: Settings, seed: Seed,
                         data={"csrf_token": token, "status": "dugaan_pelanggaran",
                               "alasan": "Ajakan memilih", "kategori": "NET-AJK", "lanjut": "1"})
     assert r.url.path == f"/butir/{seed.items[1]}"  # saved and claimed the next one
+    r = app_client.post(f"/butir/{seed.items[1]}/lepas", data={"csrf_token": token})
+    assert r.url.path == "/antrean" and item(db, seed.items[1]).claimed_by_id is None
     assert item(db, it).status == ReviewStatus.DUGAAN_PELANGGARAN
     assert item(db, it).category == "NET-AJK"
 
