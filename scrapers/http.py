@@ -559,7 +559,8 @@ class PoliteClient:
                 raise FetchError(str(exc), url=redact_url(url)) from exc
             raw = bytearray()
             body = bytearray()
-            if r.is_stream_consumed:  # pre-read responses (httpx.MockTransport in tests)
+            pre_read = r.is_stream_consumed
+            if pre_read:  # pre-read responses (httpx.MockTransport in tests): already decoded
                 chunks: Iterable[bytes] = [r.content]
                 decoder = _Decoder(None)
             else:
@@ -590,7 +591,7 @@ class PoliteClient:
                     peer = str(addr[0]) if addr else None
                 except Exception:  # pragma: no cover - transport specific
                     peer = None
-            resp_headers = _archive_headers(r.headers.raw)
+            resp_headers = _archive_headers(r.headers.raw, decoded=pre_read)
             req_headers = _redact_headers(r.request.headers.raw)
             loc = self.archive.write_exchange(
                 url=redact_url(url),
@@ -635,16 +636,17 @@ def _redact_headers(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]]
     return [(k, "REDACTED" if k.lower() in SECRET_HEADERS else v) for k, v in _decode_pairs(raw)]
 
 
-def _archive_headers(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+def _archive_headers(raw: Iterable[tuple[bytes, bytes]], *, decoded: bool = False) -> list[tuple[str, str]]:
     """Response headers as received, except that Transfer-Encoding is renamed.
 
     httpx removes the chunked framing, so the archived payload is not chunked: keeping the
-    header would make WARC readers try to de-chunk it.
+    header would make WARC readers try to de-chunk it. Content-Encoding is kept (the payload
+    is archived still encoded) except for pre-read responses whose content is already decoded.
     """
     out = []
     for k, v in _decode_pairs(raw):
-        if k.lower() == "transfer-encoding":
-            out.append(("X-Archive-Orig-Transfer-Encoding", v))
+        if k.lower() == "transfer-encoding" or (decoded and k.lower() == "content-encoding"):
+            out.append((f"X-Archive-Orig-{k}", v))
         else:
             out.append((k, v))
     return out

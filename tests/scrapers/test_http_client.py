@@ -342,3 +342,20 @@ def test_min_delay_is_requested_between_requests_to_one_host(tmp_path: Path, ser
         for _ in range(4):
             c.get(server.url("/p"))
     assert len(sleeps.calls) == 3 and all(1.9 <= s <= 2.0 for s in sleeps.calls), sleeps.calls
+
+
+def test_mock_transport_gzip_archive_reads_back(tmp_path: Path) -> None:
+    body = b"<p>halo</p>" * 50
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=gzip.compress(body), headers={"Content-Encoding": "gzip"})
+
+    with PoliteClient(
+        make_settings(respect_robots=False),
+        warc_dir=tmp_path,
+        transport=httpx.MockTransport(handler),
+        sleep=FakeSleep(),
+    ) as c:
+        resp = c.get("https://example.org/gz")
+    assert resp.body == body
+    assert read_warc_payload(resp.warc_path, resp.warc_offset) == body
