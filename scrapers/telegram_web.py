@@ -165,7 +165,12 @@ def _parse_message(msg: Tag, location: str) -> ParsedPost | None:
         raise ParseError(f"datetime without offset {time_el['datetime']!r}", location=where)
 
     extra: dict[str, Any] = {}
-    text = _html_text(_own_text_div(idx))
+    text_div = _own_text_div(idx)
+    text = _html_text(text_div)
+    if text_div is not None:  # text links hide their target: keep every href
+        links = list(dict.fromkeys(str(a["href"]) for a in text_div.find_all("a", href=True)))
+        if links:
+            extra["links"] = links
 
     owner = idx.first("tgme_widget_message_owner_name")
     channel_title = _html_text(owner) if owner else None

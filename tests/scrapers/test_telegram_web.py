@@ -72,6 +72,7 @@ def test_second_page_link_preview_document_entities() -> None:
     lp = posts["diskominfo_contoh/97"].extra["link_preview"]
     assert lp["title"] == "Peringatan dini banjir" and lp["site_name"] == "BPBD Kab. Contoh"
     assert posts["diskominfo_contoh/97"].text.endswith("https://bpbd.contoh.go.id/info")
+    assert posts["diskominfo_contoh/97"].extra["links"] == ["https://bpbd.contoh.go.id/info"]
     assert "Peringatan dini" not in posts["diskominfo_contoh/97"].text
     assert posts["diskominfo_contoh/98"].extra["document_title"] == "Surat Edaran Netralitas ASN.pdf"
     assert posts["diskominfo_contoh/99"].text == "Rapat koordinasi persiapan Pemilu & Pilkada <serentak>."
