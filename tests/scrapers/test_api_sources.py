@@ -17,8 +17,8 @@ from scrapers.http import PoliteClient
 from scrapers.mastodon import MastodonCollector, parse_link_header, parse_statuses
 from scrapers.x_api import XCollector, parse_tweets, snowflake_time
 from scrapers.youtube import YouTubeCollector, parse_comment_threads
-from tests.scrapers.conftest import FIXTURES, SHARED, FakeSleep, make_settings, needs_shared
 from tests.support.fixture_server import FixtureServer, Reply
+from tests.support.scraping import FIXTURES, SHARED, FakeSleep, make_settings, needs_shared
 
 MA = FIXTURES / "mastodon"
 XF = FIXTURES / "x"

@@ -28,8 +28,8 @@ from scrapers.http import (
     read_warc_payload,
 )
 from scrapers.warc import WarcArchive, WarcReadError
-from tests.scrapers.conftest import FakeSleep, make_settings
 from tests.support.fixture_server import FixtureServer, Reply
+from tests.support.scraping import FakeSleep, make_settings
 
 
 def _records(path: str) -> list[tuple[str, str, dict[str, str]]]:

@@ -8,7 +8,7 @@ import pytest
 
 from scrapers.base import ParseError
 from scrapers.telegram_export import flatten_text, parse_export, parse_export_detailed
-from tests.scrapers.conftest import FIXTURES, SHARED, needs_shared
+from tests.support.scraping import FIXTURES, SHARED, needs_shared
 
 TE = FIXTURES / "telegram_export"
 WIB = ZoneInfo("Asia/Jakarta")

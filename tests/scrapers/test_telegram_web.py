@@ -8,8 +8,8 @@ from scrapers.base import ParseError
 from scrapers.collector import SourceUnavailable, Target
 from scrapers.http import PoliteClient, read_warc_payload
 from scrapers.telegram_web import TelegramWebCollector, channel_url, parse_page, parse_views
-from tests.scrapers.conftest import FIXTURES, SHARED, needs_shared
 from tests.support.fixture_server import FixtureServer, Reply
+from tests.support.scraping import FIXTURES, SHARED, needs_shared
 
 TG = FIXTURES / "telegram_web"
 REAL = SHARED / "telegram_web"

@@ -13,8 +13,8 @@ from scrapers.htmltext import html_fragment_text, parse_html
 from scrapers.http import PoliteClient, ResponseTooLarge, UnsafeURL, read_warc_payload
 from scrapers.rss import RssCollector, parse_feed, parse_web_page
 from scrapers.tips import fetch_tip, parse_tip
-from tests.scrapers.conftest import FIXTURES, FakeSleep, make_settings
 from tests.support.fixture_server import FixtureServer, Reply
+from tests.support.scraping import FIXTURES, FakeSleep, make_settings
 
 RSS = FIXTURES / "rss"
 TIPS = FIXTURES / "tips"

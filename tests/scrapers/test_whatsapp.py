@@ -9,7 +9,7 @@ import pytest
 
 from scrapers.base import ParseError
 from scrapers.whatsapp import normalise_phone, parse_export, parse_export_detailed
-from tests.scrapers.conftest import FIXTURES, SHARED, needs_shared
+from tests.support.scraping import FIXTURES, SHARED, needs_shared
 
 WA = FIXTURES / "whatsapp"
 WIB = ZoneInfo("Asia/Jakarta")
