@@ -270,6 +270,7 @@ class Dashboard:
     by_platform: list[tuple[str, int]]
     by_category: list[tuple[str, int]]
     by_status: list[tuple[str, int]]
+    decisions_by_unit: list[tuple[str, int]]
     workload: list[tuple[str, int, int]]  # (username, decisions in period, claims held)
 
 
@@ -302,6 +303,14 @@ def load_dashboard(session: Session, tz: ZoneInfo, days: int = 14,
                 .order_by(func.count().desc()).limit(12))
         return [(str(k) if k is not None else "—", n) for k, n in session.execute(stmt)]
 
+    decided_units = [
+        (str(k) if k is not None else "—", n) for k, n in session.execute(
+            select(Person.unit, func.count()).select_from(Decision)
+            .join(ReviewItem, ReviewItem.id == Decision.item_id)
+            .join(Post, Post.id == ReviewItem.post_id)
+            .outerjoin(Person, Person.id == Post.person_id)
+            .where(Decision.created_at >= start).group_by(Person.unit)
+            .order_by(func.count().desc()).limit(12))]
     claims: dict[str, int] = defaultdict(int)
     now = datetime.now(UTC)
     for (username,) in session.execute(
@@ -311,7 +320,7 @@ def load_dashboard(session: Session, tz: ZoneInfo, days: int = 14,
     names = sorted(set(per_user) | set(claims), key=lambda u: (-per_user[u], u))
     return Dashboard(days=series, by_unit=grouped(Person.unit),
                      by_platform=grouped(Post.platform), by_category=grouped(ReviewItem.category),
-                     by_status=grouped(ReviewItem.status),
+                     by_status=grouped(ReviewItem.status), decisions_by_unit=decided_units,
                      workload=[(u, per_user[u], claims[u]) for u in names])
 
 

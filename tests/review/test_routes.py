@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from pantau.config import Settings
-from pantau.db.models import AuditEvent, Capture, Post, ReviewItem, ReviewStatus
+from pantau.db.models import AuditEvent, Capture, Post, ReviewItem, ReviewStatus, User
 from pantau.db.session import session_scope
 from pantau.db.types import utcnow
 from tests.review import factories as f
@@ -54,6 +54,9 @@ def test_queue_filters_and_default_day(db: Settings, seed: Seed, app_client: Tes
     day = (utcnow() - timedelta(days=10)).astimezone(db.tz).date().isoformat()
     html = app_client.get(f"/antrean?tanggal={day}&terbuka=0").text
     assert f"/butir/{old.id}\"" in html and "Unggahan di X" not in html
+    # the form sends a hidden terbuka=0 before the checkbox: checked wins, unchecked stays 0
+    html = app_client.get(f"/antrean?tanggal={day}&terbuka=0&terbuka=1").text
+    assert f"/butir/{old.id}\"" in html and "Unggahan di X" in html
     # HTMX filter requests get the table fragment only
     frag = app_client.get("/antrean?platform=x", headers={"HX-Request": "true",
                                                          "HX-Target": "hasil"}).text
@@ -154,9 +157,17 @@ def test_archived_capture_is_inert_and_audited(db: Settings, seed: Seed, tmp_pat
 
 
 def test_dashboard_audit_log_and_users(db: Settings, seed: Seed, app_client: TestClient) -> None:
+    from review import decisions as dec
+
+    with session_scope(db) as s:
+        ana = s.execute(select(User).where(User.username == "ana")).scalar_one()
+        dec.claim(s, ana, seed.items[0], claim_minutes=30)
+        dec.decide(s, ana, seed.items[0],
+                   dec.DecisionInput(ReviewStatus.BUKAN_PELANGGARAN, "berita biasa"))
     token = login(app_client, "adm")
     dash = app_client.get("/dasbor")
-    assert dash.status_code == 200 and dash.text.count("<svg") >= 4
+    assert dash.status_code == 200 and dash.text.count("<svg") >= 6
+    assert "Dinas Pendidikan" in dash.text and "Keputusan per OPD" in dash.text
     log = app_client.get("/audit?aksi=login.ok")
     assert log.status_code == 200 and "Rantai utuh" in log.text and "login.ok" in log.text
     r = app_client.post("/admin/pengguna", data={
@@ -190,3 +201,27 @@ def test_english_catalogue(db: Settings, seed: Seed) -> None:
     login(client, "ana")
     html = client.get("/antrean").text
     assert "Review queue" in html and "Claim next" in html and "Antrean tinjauan" not in html
+
+
+def test_extension_points(db: Settings, seed: Seed) -> None:
+    from fastapi import APIRouter, Depends
+    from fastapi.responses import PlainTextResponse
+
+    from review import app as app_module
+    from review.auth import current_user
+
+    extra = APIRouter()
+
+    @extra.get("/butir/{item_id}/contoh")
+    def contoh(item_id: int, user: User = Depends(current_user)) -> PlainTextResponse:
+        return PlainTextResponse(f"{user.username}:{item_id}")
+
+    app_module.ITEM_ACTIONS.append(app_module.ItemAction("Paket bukti", "/butir/{id}/contoh"))
+    try:
+        client = TestClient(app_module.create_app(db, extra_routers=[extra]))
+    finally:
+        app_module.ITEM_ACTIONS.pop()
+    login(client, "ana")
+    it = seed.items[0]
+    assert f'href="/butir/{it}/contoh"' in client.get(f"/butir/{it}").text
+    assert client.get(f"/butir/{it}/contoh").text == f"ana:{it}"
