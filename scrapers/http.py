@@ -11,7 +11,7 @@
 * retries on transport errors, 429 and 5xx with exponential backoff and jitter (bounded by
   ``backoff_max_s``), honouring ``Retry-After`` (seconds or HTTP date) and
   ``X-RateLimit-Reset``/``x-rate-limit-reset`` (epoch seconds);
-* timeouts and a response size cap (the body is streamed and the transfer aborted beyond
+* timeouts (per read, and per whole transfer against slow-drip servers) and a response size cap (the body is streamed and the transfer aborted beyond
   ``max_response_bytes``, compressed or decompressed);
 * an optional SSRF guard (citizen tips): http/https only, every address the host resolves
   to must be public unless the host is in ``allow_private_hosts``, each redirect hop is
@@ -302,6 +302,7 @@ class PoliteClient:
         resolver: Callable[[str, int], list[str]] | None = None,
         max_redirects: int = 5,
         max_retry_wait_s: float = 900.0,
+        total_timeout_s: float | None = None,
     ) -> None:
         self.settings = settings or HttpSettings()
         if archive is None:
@@ -316,6 +317,8 @@ class PoliteClient:
         self._resolver = resolver or _default_resolver
         self.max_redirects = max_redirects
         self.max_retry_wait_s = max_retry_wait_s
+        # timeout_s bounds each read; this bounds a whole transfer (slow-drip servers)
+        self.total_timeout_s = total_timeout_s or max(3 * self.settings.timeout_s, 30.0)
         self._hosts: dict[str, _HostState] = {}
         self._hosts_lock = threading.Lock()
         self._allow_private = {h.lower() for h in self.settings.allow_private_hosts}
@@ -546,6 +549,7 @@ class PoliteClient:
 
     def _fetch_once(self, url: str, headers: Mapping[str, str]) -> FetchedResponse:
         cap = self.settings.max_response_bytes
+        started = time.monotonic()
         with self._http.stream("GET", url, headers=dict(headers)) as r:
             declared = r.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > cap:
@@ -566,6 +570,8 @@ class PoliteClient:
             else:
                 chunks = r.iter_raw()
             for chunk in chunks:
+                if time.monotonic() - started > self.total_timeout_s:
+                    raise httpx.ReadTimeout(f"transfer exceeded total_timeout_s={self.total_timeout_s}")
                 raw += chunk
                 if len(raw) > cap:
                     raise ResponseTooLarge(

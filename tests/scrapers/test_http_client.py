@@ -359,3 +359,14 @@ def test_mock_transport_gzip_archive_reads_back(tmp_path: Path) -> None:
         resp = c.get("https://example.org/gz")
     assert resp.body == body
     assert read_warc_payload(resp.warc_path, resp.warc_offset) == body
+
+
+def test_slow_drip_body_hits_total_timeout(tmp_path: Path, server: FixtureServer) -> None:
+    # every read arrives within timeout_s, but the whole transfer takes too long
+    server.add("/drip", Reply(body=b"d" * (64 * 1024 * 4), chunk_delay_s=0.3))
+    settings = make_settings(timeout_s=1.0, max_retries=0)
+    with (
+        PoliteClient(settings, warc_dir=tmp_path, sleep=FakeSleep(), total_timeout_s=0.5) as c,
+        pytest.raises(FetchError, match="total_timeout_s"),
+    ):
+        c.get(server.url("/drip"))
