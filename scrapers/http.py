@@ -11,8 +11,9 @@
 * retries on transport errors, 429 and 5xx with exponential backoff and jitter (bounded by
   ``backoff_max_s``), honouring ``Retry-After`` (seconds or HTTP date) and
   ``X-RateLimit-Reset``/``x-rate-limit-reset`` (epoch seconds);
-* timeouts (per read, and per whole transfer against slow-drip servers) and a response size cap (the body is streamed and the transfer aborted beyond
-  ``max_response_bytes``, compressed or decompressed);
+* timeouts (per read, and per whole transfer against slow-drip servers) and a response
+  size cap (the body is streamed and the transfer aborted beyond ``max_response_bytes``,
+  compressed or decompressed);
 * an optional SSRF guard (citizen tips): http/https only, every address the host resolves
   to must be public unless the host is in ``allow_private_hosts``, each redirect hop is
   re-checked, redirects are limited;
