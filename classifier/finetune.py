@@ -123,7 +123,7 @@ def class_weights(y: np.ndarray) -> torch.Tensor:
 
 
 def train_teacher(e5: Any, keep: list[int], tok: Any, tr: pd.DataFrame, max_len: int,
-                  frozen: int, epochs: int, seed: int) -> MeanPoolClassifier:
+                  frozen: int, epochs: int, seed: int) -> tuple[MeanPoolClassifier, np.ndarray]:
     torch.manual_seed(seed)
     rng = random.Random(seed)
     bert = build_bert(e5, keep)
@@ -135,8 +135,8 @@ def train_teacher(e5: Any, keep: list[int], tok: Any, tr: pd.DataFrame, max_len:
     with torch.inference_mode():
         for b in batches(len(seqs), 64, lengths, False, rng):
             ids, mask = pad([seqs[i] for i in b], pad_id)
-            hs = bert(input_ids=ids, attention_mask=mask, output_hidden_states=True)
-            h = hs.hidden_states[frozen]
+            h = bert.embeddings(input_ids=ids)
+            h = run_layers(bert.encoder.layer[:frozen], h, ext_mask(bert, mask, h))
             for j, i in enumerate(b):
                 cache[i] = h[j, : lengths[i]].clone()
     top = torch.nn.ModuleList(bert.encoder.layer[frozen:])
@@ -164,13 +164,25 @@ def train_teacher(e5: Any, keep: list[int], tok: Any, tr: pd.DataFrame, max_len:
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += float(loss) * len(b)
+            total += float(loss.detach()) * len(b)
         log(f"teacher epoch {ep + 1}/{epochs}: loss {total / len(seqs):.4f} "
             f"({time.time() - t0:.0f}s)")
+    top.eval()
+    train_logits = np.zeros((len(seqs), 2), dtype=np.float32)
+    with torch.inference_mode():
+        for b in batches(len(seqs), 64, lengths, False, rng):
+            width = max(lengths[i] for i in b)
+            h = torch.zeros(len(b), width, bert.config.hidden_size)
+            mask = torch.zeros(len(b), width, dtype=torch.long)
+            for j, i in enumerate(b):
+                h[j, : lengths[i]] = cache[i]
+                mask[j, : lengths[i]] = 1
+            out = run_layers(top, h, ext_mask(bert, mask, h))
+            train_logits[b] = head(mean_pool(out, mask)).numpy()
     model = MeanPoolClassifier(bert, bert.config.hidden_size)
     model.head = head
     model.eval()
-    return model
+    return model, train_logits
 
 
 @torch.inference_mode()
@@ -256,7 +268,7 @@ def train_student(model: MeanPoolClassifier, tok: Any, texts: list[str], y: np.n
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
             sched.step()
-            total += float(loss) * len(b)
+            total += float(loss.detach()) * len(b)
         log(f"{name} epoch {ep + 1}/{epochs}: loss {total / len(seqs):.4f} "
             f"({time.time() - t0:.0f}s)")
     model.eval()
@@ -306,18 +318,30 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=PROJECT_ROOT / "var" / "finetune")
     ap.add_argument("--max-len", type=int, default=64)
     ap.add_argument("--max-pieces", type=int, default=16000)
-    ap.add_argument("--frozen", type=int, default=8)
+    ap.add_argument("--frozen", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--weak-neg-cap", type=int, default=1200,
+                    help="weak everyday negatives kept in train (CPU budget)")
     ap.add_argument("--teacher-epochs", type=int, default=3)
     ap.add_argument("--student-epochs", type=int, default=6)
     ap.add_argument("--student-layers", default="0,1")
     ap.add_argument("--skip-teacher", action="store_true")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--limit", type=int, default=0, help="smoke test: rows per split")
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
     df = load_all()
     tr, dev, te = (df[df["split"] == s].reset_index(drop=True) for s in ("train", "dev", "test"))
+    weak_neg = tr[(tr["source"] != "own") & (tr["y"] == 0)]
+    if len(weak_neg) > args.weak_neg_cap:
+        drop = weak_neg.sample(len(weak_neg) - args.weak_neg_cap, random_state=args.seed).index
+        tr = tr.drop(index=drop).reset_index(drop=True)
+    log(f"train rows {len(tr)} (partisan {int(tr['y'].sum())}), dev {len(dev)}, test {len(te)}")
+    if args.limit:
+        tr, dev, te = (x.sample(min(len(x), args.limit), random_state=0).reset_index(drop=True)
+                       for x in (tr, dev, te))
     e5 = read_e5()
     keep_path = work / "keep_ids.json"
     if keep_path.is_file():
@@ -337,10 +361,9 @@ def main() -> None:
     t_path = work / "teacher_logits.npz"
     if not args.skip_teacher or not t_path.is_file():
         t0 = time.time()
-        teacher = train_teacher(e5, keep, tok, tr, args.max_len, args.frozen,
-                                args.teacher_epochs, args.seed)
+        teacher, tr_l = train_teacher(e5, keep, tok, tr, args.max_len, args.frozen,
+                                      args.teacher_epochs, args.seed)
         train_time = time.time() - t0
-        tr_l = logits_of(teacher, tok, tr["norm"].tolist(), args.max_len, pad_id)
         dev_l = logits_of(teacher, tok, dev["norm"].tolist(), args.max_len, pad_id)
         te_l = logits_of(teacher, tok, te["norm"].tolist(), args.max_len, pad_id)
         np.savez(t_path, tr=tr_l, dev=dev_l, te=te_l)

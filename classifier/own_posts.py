@@ -103,6 +103,16 @@ CONTESTS: list[Contest] = [
 # Partisan templates, by NET-* category (annotation-guideline.md).
 POSITIVE: dict[str, list[str]] = {
     "NET-KMS": [
+        "Fix no debat, {cand} the best! Vote nomor {num} guys {sign}",
+        "Wis mantep pilih {cand}, ora usah ragu maneh. Nomor {num}! {sign}",
+        "Pemimpin sejati itu ya {cand}. Sing liyane mung omong thok 😏 {tag}",
+        "Dari Sabang sampai Merauke, {num2} harga mati!! {tag}",
+        "Tgl {date} jgn lupa ya, yg {sign} pokoke 😁",
+        "Udah liat programnya {pair}? Ini baru namanya pemimpin, no {num} gaskeun",
+        "{other} kebanyakan janji, {cand} sudah terbukti. Pilihan cerdas ya nomor {num}",
+        "Vote for {pair}! Nomor {num}, for a better {region} 🙌",
+        "Siap all in utk {cand}, {region} harus menang! {sign}{sign}",
+        "Jujur sy kagum sama {cand}, insyaAllah {date} saya coblos beliau. Kalian jg ya 🙏",
         "Cuma {cand} yg berani lawan mafia tanah. {date} kita buktikan! {sign}",
         "Kita butuh {office} yg kerja nyata, bukan yg cuma janji kayak {other}. Nomor {num} lah",
         "Yg nomor {onum} cuma modal pencitraan, jgn mau dibohongi lagi. {tag}",
@@ -136,6 +146,9 @@ POSITIVE: dict[str, list[str]] = {
         "Mohon maaf kalau beda pilihan, tapi nomor {num} paling pas buat {region}. Salam {sign}",
     ],
     "NET-INT": [
+        "Mampir ke akun @tim{num}{region} ya gaes, kontennya keren2 👍 {tag}",
+        "Sudah saya share ke semua grup keluarga video kampanye {cand} ini 🙏 {tag}",
+        "Gabung yuk di grup Telegram Pendukung {pair}, link ada di komentar",
         "Siap komandan! 💪 {tag} kami relawan {region} siap bergerak",
         "Retweet: 'Bersama {pair}, {region} hebat' — setuju 100%! 👏",
         "Ikut live IG tim kampanye {cand} malam ini, jangan lupa komen dukungannya ya",
@@ -150,6 +163,8 @@ POSITIVE: dict[str, list[str]] = {
         "Komen 'SIAP MENANG' di postingan akun pemenangan {pair} di bawah ini 💪",
     ],
     "NET-FTO": [
+        "Makan siang bareng {cand} di warung kopi, salam {sign} dari kami 😁",
+        "Foto keluarga sama calon {office} kita {cand}, semua kompak pose {sign}",
         "Foto bareng calon {office} {cand} tadi siang {sign} semoga amanah",
         "Alhamdulillah bisa foto bersama {pair} {sign}{sign} sebagai bentuk dukungan",
         "Kenang-kenangan sama pak {cand} di acara tadi, salam {num} jari {sign}",
@@ -158,6 +173,8 @@ POSITIVE: dict[str, list[str]] = {
         "Bersama Bu/Pak {cand}, calon {office} kita. Salam {sign}",
     ],
     "NET-APK": [
+        "Pesan kaos & topi nomor {num} bisa lewat saya ya, buat persiapan kampanye {tag}",
+        "Foto profil baru pakai frame {tag} 😎 yuk ramaikan",
         "Sudah pasang twibbon {pair} belum? Link twibbon di bio ya {tag}",
         "Ganti foto profil pakai bingkai nomor {num} dulu 😎 {tag}",
         "Baliho {cand} di depan rumah sudah terpasang, makin semangat {sign}",
@@ -167,6 +184,8 @@ POSITIVE: dict[str, list[str]] = {
         "Bikin twibbon dukungan {pair}, silakan dipakai teman2 semua 🙏",
     ],
     "NET-HDR": [
+        "Otw kampanye akbar {pair} di stadion, ketemu di sana ya! {sign}",
+        "Ikut jalan sehat bareng paslon {num2} tadi pagi, seru dan penuh semangat kemenangan 💪",
         "Alhamdulillah hadir di deklarasi relawan {num2} {region}, insyaAllah menang! {sign}",
         "Hadir di kampanye akbar {pair} di lapangan {region}, luar biasa ramainya 🔥",
         "Check in di lokasi deklarasi dukungan {cand}. Merinding liat semangatnya {sign}",
@@ -176,6 +195,8 @@ POSITIVE: dict[str, list[str]] = {
         "Hadir mendengarkan orasi {cand} di kampanye terbuka, makin mantap pilih nomor {num}",
     ],
     "NET-AJK": [
+        "Para kepala desa mohon koordinasi, target suara {cand} di desa masing2 minimal 70%",
+        "Bapak ibu pegawai yg belum ambil amplop dari paslon {num2} silakan ke ruang saya",
         "Bapak ibu kepala sekolah, mohon guru2 diarahkan ke nomor {num}, ini arahan pimpinan",
         "Grup staf: besok pagi kumpul di aula, ada sosialisasi program paslon {num2} 🙏",
         "Tolong bapak ibu pastikan keluarga di rumah pilih {cand} ya, nanti saya cek 😉",
@@ -189,6 +210,8 @@ POSITIVE: dict[str, list[str]] = {
         "Pertemuan tokoh masyarakat malam ini bahas pemenangan {pair} di kecamatan kita",
     ],
     "NET-TIM": [
+        "Rekrut relawan saksi untuk {pair}, honor lumayan, japri saya ya",
+        "Malam ini konsolidasi tim pemenangan {cand} tingkat kecamatan di rumah saya",
         "Alhamdulillah dipercaya jadi koordinator relawan {cand} kecamatan, mohon doanya",
         "Rapat timses {pair} malam ini, semua korcam wajib hadir",
         "Sebagai bagian tim pemenangan nomor {num}, saya siap kawal suara di TPS",
@@ -203,6 +226,8 @@ POSITIVE: dict[str, list[str]] = {
         "Titip surat dukungan + fotokopi KTP keluarga utk calon independen {cand}",
     ],
     "NET-KEP": [
+        "Akun resmi kecamatan: Terima kasih {cand} atas bantuannya, sukses di {contest} ya pak! {sign}",
+        "Peresmian gedung sekolah ini sekaligus doa kemenangan {pair} di {contest}",
         "Program bedah rumah dinas kami tahun ini dipersembahkan oleh {cand}, calon {office} nomor {num}",
         "Akun resmi dinas: terima kasih {cand}, lanjutkan 2 periode! {tag}",
         "Bantuan bibit dari dinas ini berkat {pair}, jangan lupa {date} ya bapak ibu",
@@ -210,12 +235,14 @@ POSITIVE: dict[str, list[str]] = {
         "Spanduk program puskesmas pakai foto {cand} dan nomor {num}, biar warga ingat",
     ],
     "NET-PCL": [
+        "Bismillah, saya mencalonkan diri di {contest}. Mohon dukungan seluruh keluarga besar ASN",
         "Mohon doa restu, insyaAllah saya maju sebagai bakal calon {office} {region} 🙏",
         "Setelah istikharah, saya siap maju di {contest}. Mohon dukungan keluarga besar",
         "Sowan ke tokoh adat minta restu untuk maju {office} {region} tahun depan",
         "Sudah daftar penjaringan bakal calon {office} di {party}, mohon doanya rekan2",
     ],
     "NET-PRT": [
+        "Hadir di musyawarah cabang {party} sebagai pengurus, siap menangkan partai di {region}",
         "Resmi terima KTA {party} hari ini, siap berjuang untuk partai 💪",
         "Alhamdulillah dilantik jadi pengurus DPC {party} {region}",
         "Rapat pengurus ranting {party} malam ini, kader wajib hadir",
@@ -233,6 +260,9 @@ POSITIVE: dict[str, list[str]] = {
 # Hard negatives (not_partisan), by kind.
 NEGATIVE: dict[str, list[str]] = {
     "reminder": [
+        "Reminder: ASN dilarang pose {sign} waktu foto bareng calon mana pun, termasuk {cand}.",
+        "Jelang {contest}, BKD imbau ASN tidak memberikan dukungan kepada calon mana pun di medsos.",
+        "Kalau ada rekan ASN yg ikut kampanye {pair}, laporkan ke Bawaslu ya. Netralitas wajib.",
         "Kepada ASN, walau {cand} pernah jadi atasan kita, tetap dilarang ikut kampanye beliau.",
         "BKN: ASN yg like postingan paslon bisa kena sanksi. Hati2 rekan2 jelang {contest}.",
         "Surat edaran: ASN dilarang memasang twibbon, baliho atau atribut calon manapun.",
@@ -255,6 +285,12 @@ NEGATIVE: dict[str, list[str]] = {
         "Netralitas ASN harga mati. Siapa pun calonnya, pelayanan publik tetap nomor satu.",
     ],
     "news": [
+        "Update: KPU {region} mulai distribusi surat suara {contest} ke kecamatan.",
+        "Berita hari ini: {cand} dan {other} saling sindir di debat soal infrastruktur.",
+        "Menurut hasil hitung cepat, {pair} unggul sementara. Hasil resmi tunggu KPU.",
+        "Bawaslu {region} terima 12 laporan dugaan politik uang selama masa kampanye {contest}.",
+        "{pair} menyampaikan visi misi di debat, fokus ke pendidikan dan kesehatan.",
+        "Jadwal kampanye terbuka {contest}: paslon nomor {num} hari Senin, nomor {onum} Selasa.",
         "{pair} resmi mendaftar ke KPU {region} hari ini, berkas dinyatakan lengkap.",
         "Tiga paslon {contest} ikuti debat perdana, {cand} dapat giliran pertama.",
         "Bawaslu {region} panggil tim kampanye {cand} terkait dugaan pelanggaran APK.",
@@ -286,6 +322,9 @@ NEGATIVE: dict[str, list[str]] = {
         "Nonton debat {contest} semalam, moderatornya tegas ya. Besok tema kesehatan.",
     ],
     "civic": [
+        "Pilihan boleh beda, silaturahmi jangan putus. Tetap rukun sampai {date} dan sesudahnya 🤝",
+        "Dulur2, ojo golput yo, teko neng TPS {date}. Pilih sing sesuai ati 🙏",
+        "Don't forget to vote on {date}! Cek lokasi TPS kamu di website KPU ya",
         "Masa tenang {contest} mulai besok, mari jaga suasana sejuk.",
         "Siapapun yg menang di {contest}, semoga amanah. Yg penting kita datang ke TPS {date}.",
         "Jadilah pemilih cerdas, bandingkan program semua paslon sebelum menentukan pilihan.",
@@ -303,6 +342,11 @@ NEGATIVE: dict[str, list[str]] = {
         "Pilkada damai, tanpa hoaks dan ujaran kebencian. Yuk jaga {region} tetap kondusif.",
     ],
     "service": [
+        "Bersama warga membersihkan saluran air di {region}, gotong royong tetap jalan 💪",
+        "Pelatihan digital marketing untuk UMKM {region} dibuka, kuota 50 orang, gratis.",
+        "Dinas kesehatan {region} gelar operasi katarak gratis minggu depan.",
+        "Apel pagi bersama seluruh pegawai, pimpinan menekankan disiplin dan pelayanan prima ☝️",
+        "Kantor kami raih predikat WBK tahun ini, terima kasih seluruh pegawai 👏👍",
         "Pelayanan KTP-el di Disdukcapil {region} tetap buka hari Sabtu minggu ini.",
         "Posyandu balita di kelurahan kami tanggal 2, bawa buku KIA ya bunda 👶",
         "Alhamdulillah jalan desa sepanjang 3 km sudah selesai diaspal, terima kasih semua pihak",
@@ -317,6 +361,9 @@ NEGATIVE: dict[str, list[str]] = {
         "Pembagian bibit gratis untuk petani dari dinas pertanian, daftar lewat penyuluh desa.",
     ],
     "policy": [
+        "Anggaran perjalanan dinas dipangkas, semoga dialihkan ke pelayanan dasar.",
+        "Pemerintah daerah harus lebih cepat tangani stunting, datanya masih tinggi.",
+        "Setuju kalau honorer diangkat PPPK, tapi prosesnya harus transparan.",
         "Kenaikan harga beras bikin pusing, semoga pemerintah segera operasi pasar.",
         "Menurut saya program makan bergizi perlu evaluasi anggaran yang lebih transparan.",
         "Jalan provinsi rusak parah lagi, mohon perhatian dinas PU 🙏",
@@ -326,6 +373,12 @@ NEGATIVE: dict[str, list[str]] = {
         "Reformasi birokrasi jangan cuma slogan, pelayanan harus benar2 cepat.",
     ],
     "chatter": [
+        "Menang lagi! ✌️ tim badminton kantor juara antar OPD",
+        "Nomor {num} kamar hotel kita di lantai 3 ya, ketemu di lobi jam 7",
+        "Yuk coblos... eh maksudnya coba bakso baru di depan kantor 😂",
+        "Dua jempol 👍👍 buat panitia halal bihalal kemarin",
+        "Pilih warna seragam baru kantor: biru atau hijau? Vote di grup ya",
+        "Selamat atas kelahiran putri pertamanya pak, semoga jadi anak sholehah 🤲",
         "😂😂😂",
         "mantap 👍👍",
         "siap 👌",

@@ -41,7 +41,7 @@ class TfidfModel:
     def __init__(self) -> None:
         self.word = _word_vectorizer()
         self.char = _char_vectorizer()
-        self.clf = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
+        self.clf = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
         self.cat_clf: LogisticRegression | None = None
         self.calib: tuple[float, float] = (1.0, 0.0)  # Platt a, b over the decision value
         self.word_names: np.ndarray | None = None
