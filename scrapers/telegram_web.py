@@ -318,7 +318,7 @@ class TelegramWebCollector:
         before: int | None = None
         for page_no in range(1, max_pages + 1):
             url = base if before is None else f"{base}{'&' if '?' in base else '?'}before={before}"
-            resp = client.get(url)
+            resp = client.get(url, headers={"Accept-Language": "en"})  # parser expects English labels
             if resp.history or resp.status in (302, 404):
                 raise SourceUnavailable(
                     f"{base}: channel has no public web preview (HTTP {resp.status}, redirected={bool(resp.history)})",

@@ -181,6 +181,7 @@ def test_fetch_incremental_stops_at_cursor(client: PoliteClient, server: Fixture
     pages = list(TelegramWebCollector().fetch(client, target, "103", max_pages=10))
     assert len(pages) == 1 and pages[0].cursor == "106"
     assert server.hits("/s/diskominfo_contoh?before=101") == 0
+    assert server.requests[-1].headers["accept-language"] == "en"
 
 
 def test_fetch_max_pages_marks_truncation(client: PoliteClient, server: FixtureServer):
