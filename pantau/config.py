@@ -127,6 +127,7 @@ class Settings(BaseSettings):
     )
 
     office_name: str = "Badan Kesatuan Bangsa dan Politik Provinsi (contoh)"
+    office_address: str = ""  # reporter's address on Bawaslu/BKN report forms
     database_url: str = Field(default="")
     timezone: str = "Asia/Jakarta"
     data_dir: Path = PROJECT_ROOT / "var"
