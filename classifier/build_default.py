@@ -34,10 +34,11 @@ def choose_cascade_low(p_tfidf: np.ndarray, y: np.ndarray, keep_recall: float = 
     return float(max(0.0, min(pos[k] * 0.999, 0.5)))
 
 
-def build(neural: Path, out: Path) -> dict[str, Any]:
+def build(neural: Path, out: Path, extra: Any = None) -> dict[str, Any]:
+    """``extra``: reviewer rows (``classifier.reviews.rows_to_frame``) for the TF-IDF stage."""
     from classifier.neural import NeuralModel
 
-    df = load_all()
+    df = load_all(extra=extra)
     tr, dev, te = (df[df["split"] == s].reset_index(drop=True) for s in ("train", "dev", "test"))
     tmp = out.with_name(out.name + ".building")
     if tmp.exists():

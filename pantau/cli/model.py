@@ -73,7 +73,12 @@ def train_command(
         bool, typer.Option("--include-reviews", help="Tambahkan keputusan peninjau dari DB.")
     ] = False,
 ) -> None:
-    """Latih model TF-IDF dari data/training (+ keputusan peninjau)."""
+    """Latih ulang model dari data/training (+ keputusan peninjau).
+
+    Folder TF-IDF: dilatih ulang penuh. Folder kaskade (TF-IDF + transformer): tahap TF-IDF,
+    ambang kaskade dan ambang keputusan dilatih ulang; bobot transformer tetap.
+    """
+    from classifier.build_default import build
     from classifier.data import load_all
     from classifier.train import train_tfidf
     from pantau.config import get_settings
@@ -89,7 +94,10 @@ def train_command(
             rows = review_rows(session)
         extra = rows_to_frame(rows)
         console.print(f"Keputusan peninjau ditambahkan: {len(extra)} baris")
-    meta = train_tfidf(out, load_all(extra=extra))
+    if (out / "pantau.json").is_file() and (out / "config.json").is_file():
+        meta = build(out, out, extra)
+    else:
+        meta = train_tfidf(out, load_all(extra=extra))
     allm = meta["test_metrics"]["all"]
     console.print(f"Model {meta['model_version']} disimpan di {out} "
                   f"(macro-F1 uji {allm['macro_f1']:.3f}, ambang {meta['threshold']})")
