@@ -12,6 +12,7 @@ requests, first/last request time, per channel counts not kept — totals only).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -58,6 +59,19 @@ def _message(channel: str, owner: str, pid: int) -> str:
         f'<span class="tgme_widget_message_from_author" dir="auto">{html.escape(owner)}</span>,&nbsp;'
         f'<a class="tgme_widget_message_date" href="https://t.me/{channel}/{pid}"><time datetime="{when}" '
         f'class="time">00:00</time></a></span></div></div></div></div></div>\n')
+
+
+def mastodon_statuses(account: int, newest: int, since_id: int | None, limit: int = 40) -> bytes:
+    """``/api/v1/accounts/<id>/statuses``: newest first; status id = account * 10**6 + n."""
+    base = account * 10**6
+    ids = [base + n for n in range(newest, 0, -1) if since_id is None or base + n > since_id][:limit]
+    return json.dumps([{
+        "id": str(sid), "created_at": (BASE_TIME + timedelta(minutes=(sid - base) * 41)).isoformat(),
+        "content": f"<p>{html.escape(TEXTS[sid % len(TEXTS)])} (akun {account} #{sid - base})</p>",
+        "visibility": "public", "language": "id", "url": f"https://masto.test/@asn{account}/{sid}",
+        "account": {"id": str(account), "acct": f"asn{account}", "username": f"asn{account}",
+                    "display_name": owner_name(account)},
+    } for sid in ids]).encode()
 
 
 def render_page(channel: str, owner: str, newest: int, before: int | None, page_size: int) -> bytes:
@@ -112,6 +126,9 @@ class _Handler(BaseHTTPRequestHandler):
         if parts.path == "/_stats":
             return self._send(200, json.dumps(prov.stats()).encode(), "application/json")
         m = re.fullmatch(r"/s/kanal_asn_(\d{6})", parts.path)
+        api = re.fullmatch(r"/api/v1/accounts/(\d+)/statuses", parts.path)
+        if api:
+            m = api
         if not m or int(m.group(1)) >= prov.channels:
             return self._send(404, b"not found", "text/plain")
         now = time.monotonic()
@@ -123,8 +140,11 @@ class _Handler(BaseHTTPRequestHandler):
             newest = prov.newest
         if prov.on_page is not None:
             prov.on_page(number)
-        before = int(query["before"][0]) if "before" in query else None
         j = int(m.group(1))
+        if api:
+            since = int(query["since_id"][0]) if "since_id" in query else None
+            return self._send(200, mastodon_statuses(j, newest, since), "application/json")
+        before = int(query["before"][0]) if "before" in query else None
         body = render_page(channel_name(j), owner_name(j), newest, before, prov.page_size)
         self._send(200, body, "text/html; charset=utf-8")
 
@@ -182,10 +202,13 @@ def seed(settings: Any, base_url: str, channels: int, *, people: bool = True,
 
 
 def main(argv: list[str]) -> None:
-    """``python -m tests.ops.province CHANNELS POSTS``: serve until killed; prints the URL."""
+    """``python -m tests.ops.province CHANNELS POSTS [HOSTS]``: serve HOSTS independent
+    servers (e.g. t.me-like and a Mastodon instance) until killed; prints one URL per line."""
     channels, posts = int(argv[0]), int(argv[1])
-    with serve(Province(channels, posts)) as url:
-        print(url, flush=True)
+    hosts = int(argv[2]) if len(argv) > 2 else 1
+    with contextlib.ExitStack() as stack:
+        for _ in range(hosts):
+            print(stack.enter_context(serve(Province(channels, posts))), flush=True)
         threading.Event().wait()
 
 
