@@ -71,10 +71,15 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        static = scope.get("path", "").startswith("/static/")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
+                if static:  # vendored files may be cached; pages never are
+                    present.add(b"cache-control")
+                    headers.append((b"cache-control", b"public, max-age=3600"))
                 for name, value in (
                     (b"content-security-policy", CSP.encode()),
                     (b"x-content-type-options", b"nosniff"),

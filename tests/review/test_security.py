@@ -34,6 +34,7 @@ def test_hostile_post_is_escaped(db: Settings, seed: Seed, app_client: TestClien
     resp = app_client.get(f"/butir/{it.id}")
     csp = resp.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert resp.headers["cache-control"] == "no-store"  # personal data stays out of caches
 
 
 def test_state_changes_need_csrf(db: Settings, seed: Seed, app_client: TestClient) -> None:
