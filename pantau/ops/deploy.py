@@ -162,13 +162,7 @@ def deploy_all(settings: Settings, *, shard_count: int = 1, source: str | Path =
 
 
 def configured_hosts(settings: Settings) -> list[str]:
-    """Hosts named in the settings (``sources.*.base_url``) — for ``ensure_limits``."""
-    from pantau.ops.limits import host_of
+    """Hosts to create politeness limits for (see ``pantau.ops.limits.source_hosts``)."""
+    from pantau.ops.limits import source_hosts
 
-    out = []
-    for _name, src in settings.sources:
-        if src.enabled and src.base_url:
-            out.append(host_of(src.base_url))
-    if settings.sources.telegram_web.enabled:
-        out.append("t.me")
-    return sorted(set(out))
+    return source_hosts(settings)

@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
@@ -168,3 +169,43 @@ def ensure_limits(hosts: Iterable[str], *, min_delay_s: float = 2.0, burst: int 
             )
     clear_cache()
     return specs
+
+
+# Hosts the collectors reach when a source has no base_url of its own.
+DEFAULT_HOSTS = {"telegram_web": "t.me", "x": "api.x.com", "youtube": "www.googleapis.com"}
+
+
+def source_hosts(settings: Any) -> list[str]:
+    """Every host tonight's collection may fetch from: per-source ``config.base_url`` in the
+    database, ``sources.*.base_url`` in the settings, and each enabled collector's default."""
+    hosts: set[str] = set()
+    for name, src in settings.sources:
+        if not src.enabled:
+            continue
+        if src.base_url:
+            hosts.add(host_of(src.base_url))
+        elif name in DEFAULT_HOSTS:
+            hosts.add(DEFAULT_HOSTS[name])
+    try:
+        from sqlalchemy import select
+
+        from pantau.db.models import Source
+        from pantau.db.session import session_scope
+
+        with session_scope(settings) as s:
+            for config in s.execute(select(Source.config).where(Source.enabled.is_(True))).scalars():
+                base = (config or {}).get("base_url")
+                if base:
+                    hosts.add(host_of(str(base)))
+    except Exception as exc:  # database not reachable: settings hosts only
+        log.warning("host sumber dari basis data tidak dapat dibaca: %s", exc)
+    return sorted(h for h in hosts if h)
+
+
+def ensure_source_limits(settings: Any) -> list[LimitSpec]:
+    """``ensure_limits`` for every host in ``source_hosts`` with the ``[http]`` politeness
+    settings. No-op without a Prefect API; call it at the start of a nightly run."""
+    if not prefect_api_configured():
+        return []
+    return ensure_limits(source_hosts(settings), min_delay_s=settings.http.min_delay_s,
+                         max_parallel=settings.http.per_host_concurrency)
