@@ -131,18 +131,27 @@ def flash(request: Request, key: str, kind: str = "ok", **params: object) -> Non
     request.session["flash"] = {"key": key, "kind": kind, "params": params}
 
 
+def _builtin_extensions() -> tuple[list[APIRouter], list[ItemAction], list[NavLink]]:
+    """Evidence packets and queue exports (``review/evidence``), mounted in every app."""
+    from review.evidence.routes import router as evidence_router
+
+    return ([evidence_router], [ItemAction(label="Paket bukti (ZIP)", url="/butir/{id}/bukti")],
+            [NavLink(label="Ekspor antrean", url="/antrean/ekspor.xlsx", roles=("supervisor", "admin"))])
+
+
 def create_app(settings: Settings | None = None,
                extra_routers: Iterable[APIRouter] = ()) -> FastAPI:
     from review.web import router as core_router
 
+    builtin_routers, builtin_actions, builtin_nav = _builtin_extensions()
     settings = settings or get_settings()
     app = FastAPI(title="pantau — tinjauan", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(verify_csrf)])
     app.state.settings = settings
     app.state.session_factory = session_factory(settings)
     app.state.templates = make_templates(settings)
-    app.state.item_actions = list(ITEM_ACTIONS)
-    app.state.nav_links = list(NAV_LINKS)
+    app.state.item_actions = [*builtin_actions, *ITEM_ACTIONS]
+    app.state.nav_links = [*builtin_nav, *NAV_LINKS]
     app.state.t = translator(settings.review.language)
 
     app.add_middleware(SecurityHeaders)
@@ -150,7 +159,7 @@ def create_app(settings: Settings | None = None,
                        session_cookie=SESSION_COOKIE, max_age=12 * 3600, same_site="lax",
                        https_only=settings.review.cookie_secure)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (core_router, *ROUTERS, *extra_routers):
+    for router in (core_router, *builtin_routers, *ROUTERS, *extra_routers):
         app.include_router(router)
 
     @app.exception_handler(LoginRequired)
