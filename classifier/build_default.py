@@ -3,8 +3,8 @@
 ``python -m classifier.build_default --neural var/finetune/student --out models/default``
 
 The TF-IDF stage (trained here, same data) decides alone the posts it scores below
-``cascade_low``; ``cascade_low`` is the largest value that lets through at least 99 % of the
-dev partisan posts. The decision threshold is chosen on dev for the combined scores.
+``cascade_low``: the largest of 0.005/0.01/0.02/0.05 below which at most 1 % of the dev
+partisan posts fall. The decision threshold is chosen on dev for the combined scores.
 """
 
 from __future__ import annotations
@@ -26,15 +26,19 @@ NEURAL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "pantau_he
                 "pantau.json")
 
 
-def choose_cascade_low(p_tfidf: np.ndarray, y: np.ndarray, keep_recall: float = 0.99) -> float:
-    pos = np.sort(p_tfidf[y == 1])
-    if len(pos) == 0:
-        return 0.0
-    k = int(np.floor((1 - keep_recall) * len(pos)))
-    return float(max(0.0, min(pos[k] * 0.999, 0.5)))
+def choose_cascade_low(p_tfidf: np.ndarray, y: np.ndarray, max_lost: float = 0.01,
+                       candidates: tuple[float, ...] = (0.005, 0.01, 0.02, 0.05)) -> float:
+    """The largest candidate below which at most ``max_lost`` of dev partisan posts fall."""
+    pos = p_tfidf[y == 1]
+    best = 0.0
+    for c in candidates:
+        if len(pos) and float(np.mean(pos < c)) <= max_lost:
+            best = c
+    return best
 
 
-def build(neural: Path, out: Path, extra: Any = None) -> dict[str, Any]:
+def build(neural: Path, out: Path, extra: Any = None, blend: float | None = None
+          ) -> dict[str, Any]:
     """``extra``: reviewer rows (``classifier.reviews.rows_to_frame``) for the TF-IDF stage."""
     from classifier.neural import NeuralModel
 
@@ -53,6 +57,8 @@ def build(neural: Path, out: Path, extra: Any = None) -> dict[str, Any]:
     low = choose_cascade_low(tfidf.proba(dev["norm"].tolist()), dev["y"].to_numpy())
     pmeta = json.loads((tmp / "pantau.json").read_text())
     pmeta["cascade_low"] = low
+    if blend is not None:
+        pmeta["blend_tfidf"] = blend
     (tmp / "pantau.json").write_text(json.dumps(pmeta, indent=2))
     model = NeuralModel(tmp)
     p_dev, _, _ = model.predict_all(dev["norm"].tolist())
@@ -67,7 +73,8 @@ def build(neural: Path, out: Path, extra: Any = None) -> dict[str, Any]:
     version = f"{pmeta.get('kind', 'neural')}-cascade-{dt.date.today():%Y%m%d}-" \
               f"{data_fingerprint(tr)}"
     meta = {"kind": "cascade", "model_version": version, "threshold": threshold,
-            "cascade_low": low, "neural": pmeta.get("kind"), "tfidf": tf_meta["model_version"],
+            "cascade_low": low, "blend_tfidf": pmeta.get("blend_tfidf", 0.0),
+            "neural": pmeta.get("kind"), "tfidf": tf_meta["model_version"],
             "trained_on": tf_meta["trained_on"], "test_metrics": metrics}
     (tmp / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     (tmp / "tfidf.json").unlink(missing_ok=True)
@@ -84,8 +91,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--neural", type=Path, required=True)
     ap.add_argument("--out", type=Path, default=PROJECT_ROOT / "models" / "default")
+    ap.add_argument("--blend", type=float, default=None, help="weight of the TF-IDF score")
     args = ap.parse_args()
-    meta = build(args.neural, args.out)
+    meta = build(args.neural, args.out, blend=args.blend)
     m = meta["test_metrics"]
     print(meta["model_version"], "threshold", meta["threshold"], "cascade_low",
           meta["cascade_low"], "share by tfidf", m["cascade_share_decided_by_tfidf_test"])

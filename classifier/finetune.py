@@ -326,6 +326,9 @@ def main() -> None:
     ap.add_argument("--student-epochs", type=int, default=6)
     ap.add_argument("--student-layers", default="0,1")
     ap.add_argument("--skip-teacher", action="store_true")
+    ap.add_argument("--student-lr", type=float, default=1e-4)
+    ap.add_argument("--only", default="student,scratch")
+    ap.add_argument("--suffix", default="")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--limit", type=int, default=0, help="smoke test: rows per split")
     args = ap.parse_args()
@@ -379,11 +382,14 @@ def main() -> None:
     tr_l, dev_l, te_l = z["tr"], z["dev"], z["te"]
     layers = [int(x) for x in args.student_layers.split(",")]
     for name, scratch in (("student", False), ("scratch", True)):
+        if name not in args.only.split(","):
+            continue
+        name = name + args.suffix
         t0 = time.time()
         model = make_student(e5, keep, layers, scratch, hidden=256)
         train_student(model, tok, tr["norm"].tolist(), tr["y"].to_numpy(),
                       tr["weight"].to_numpy(), None if scratch else tr_l, args.max_len, pad_id,
-                      args.student_epochs, 5e-4 if scratch else 1e-4, args.seed, name,
+                      args.student_epochs, 5e-4 if scratch else args.student_lr, args.seed, name,
                       freeze_embeddings=not scratch)
         s_dev = logits_of(model, tok, dev["norm"].tolist(), args.max_len, pad_id)
         s_te = logits_of(model, tok, te["norm"].tolist(), args.max_len, pad_id)
@@ -395,7 +401,7 @@ def main() -> None:
             "max_len": args.max_len, "calib": r["calib"], "threshold": r["threshold"],
             "model_version": name,
         }, fp16=True)
-    res_path.write_text(json.dumps(results), encoding="utf-8")
+        res_path.write_text(json.dumps(results), encoding="utf-8")
     log("done")
 
 

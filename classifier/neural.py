@@ -5,8 +5,9 @@ Two kinds of folder work through the same ``classifier.model_dir`` setting:
 - pantau's own (``pantau.json`` + ``pantau_head.safetensors``): a ``BertModel``-style encoder
   (``AutoModel``) + mean pooling + linear head, Platt-calibrated, with an optional TF-IDF
   cascade stage (``tfidf.joblib`` in the same folder: posts it scores below
-  ``cascade_low`` are decided by it alone; it also gives NET-* categories and term
-  explanations);
+  ``cascade_low`` are decided by it alone; for the others the score is
+  ``(1 - blend_tfidf) * transformer + blend_tfidf * tfidf``; it also gives NET-* categories
+  and term explanations);
 - any other transformers checkpoint (e.g. an IndoBERTweet an operator fine-tuned):
   ``AutoModelForSequenceClassification``; the label named ``partisan`` (or index 1) is the
   positive class, scores are its softmax probability.
@@ -85,6 +86,7 @@ class NeuralModel:
         self.max_len = int(self.meta.get("max_len", MAX_LEN_DEFAULT))
         self.calib = tuple(self.meta.get("calib", (1.0, 0.0)))
         self.cascade_low = self.meta.get("cascade_low")
+        self.blend = float(self.meta.get("blend_tfidf", 0.0))  # weight of the TF-IDF score
         self.batch = int(self.meta.get("batch", 128))
         self.tok = load_tokenizer(folder)
         config = AutoConfig.from_pretrained(str(folder))
@@ -93,7 +95,10 @@ class NeuralModel:
         if self.own:
             from safetensors.torch import load_file
 
-            encoder = AutoModel.from_pretrained(str(folder), dtype=torch.float32)
+            kwargs: dict[str, Any] = {"dtype": torch.float32}
+            if config.model_type == "bert":
+                kwargs["add_pooling_layer"] = False  # mean pooling; no pooler weights saved
+            encoder = AutoModel.from_pretrained(str(folder), **kwargs)
             self.net: Any = MeanPoolClassifier(encoder, config.hidden_size)
             self.net.head.load_state_dict(load_file(str(folder / "pantau_head.safetensors")))
             self.pos_index = 1
@@ -146,7 +151,10 @@ class NeuralModel:
                 scores = t_scores.copy()
                 todo = [i for i in range(n) if t_scores[i] >= float(self.cascade_low)]
         if todo:
-            scores[todo] = self.neural_scores([norm_texts[i] for i in todo])
+            neural = self.neural_scores([norm_texts[i] for i in todo])
+            if self.tfidf is not None and self.blend > 0:
+                neural = (1 - self.blend) * neural + self.blend * t_scores[todo]
+            scores[todo] = neural
         return scores, cats, terms
 
 

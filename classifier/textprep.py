@@ -130,7 +130,15 @@ def _is_emoji(ch: str) -> bool:
     )
 
 
+_EMOJI_RE = re.compile(
+    "[\u261d\u270c\u270a\u270b\ufe0f\u200d\u20e3\U0001f3fb-\U0001f3ff\U0001f300-\U0001faff"
+    "\u2600-\u27bf\U0001f000-\U0001f2ff\u2b00-\u2bff]"
+)
+
+
 def _replace_emoji(text: str) -> str:
+    if text.isascii() or not _EMOJI_RE.search(text):
+        return text
     text = KEYCAP_RE.sub(lambda m: f" <sign_{m.group(1)}> ", text)
     out: list[str] = []
     for ch in text:

@@ -26,11 +26,38 @@ def _word_vectorizer() -> TfidfVectorizer:
     )
 
 
+CHAR_MIN, CHAR_MAX = 2, 5
+_GRAM_CACHE: dict[str, list[str]] = {}
+
+
+def _word_grams(word: str) -> list[str]:
+    w = f" {word} "
+    out: list[str] = []
+    for n in range(CHAR_MIN, CHAR_MAX + 1):
+        if len(w) <= n:  # as sklearn: the whole padded word once, then stop
+            out.append(w)
+            break
+        out.extend(w[i:i + n] for i in range(len(w) - n + 1))
+    return out
+
+
+def char_wb_analyzer(doc: str) -> list[str]:
+    """sklearn's ``char_wb`` (2..5) n-grams, memoised per word (posts repeat words a lot)."""
+    out: list[str] = []
+    cache = _GRAM_CACHE
+    if len(cache) > 300_000:
+        cache.clear()
+    for word in doc.split():
+        grams = cache.get(word)
+        if grams is None:
+            grams = cache[word] = _word_grams(word)
+        out.extend(grams)
+    return out
+
+
 def _char_vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 5), lowercase=False, min_df=3, sublinear_tf=True,
-        max_features=80000,
-    )
+    return TfidfVectorizer(analyzer=char_wb_analyzer, min_df=3, sublinear_tf=True,
+                           max_features=80000)
 
 
 class TfidfModel:
@@ -89,13 +116,20 @@ class TfidfModel:
         n_word = len(self.word_names) if self.word_names is not None else 0
         coef = self.clf.coef_[0][:n_word]
         xw = x[:, :n_word].tocsr()
+        contrib = xw.data * coef[xw.indices]
+        indptr, indices = xw.indptr, xw.indices
+        names = self.word_names
         terms: list[list[list[Any]]] = []
         for i in range(xw.shape[0]):
-            row = xw.getrow(i)
-            contrib = row.data * coef[row.indices]
-            order = np.argsort(-np.abs(contrib))[:top_k]
-            terms.append([[str(self.word_names[row.indices[j]]), round(float(contrib[j]), 4)]
-                          for j in order if abs(contrib[j]) > 1e-6])
+            lo, hi = indptr[i], indptr[i + 1]
+            if hi == lo:
+                terms.append([])
+                continue
+            c = contrib[lo:hi]
+            order = np.argsort(-np.abs(c))[:top_k] if hi - lo > top_k else \
+                np.argsort(-np.abs(c))
+            terms.append([[str(names[indices[lo + j]]), round(float(c[j]), 4)]
+                          for j in order if abs(c[j]) > 1e-6])
         return scores, cats, terms
 
     def save(self, folder: Path, meta: dict[str, Any]) -> None:

@@ -222,6 +222,19 @@ class Watchlist:
                     self._patterns.append(
                         _Pattern(election.id, c.label, c.number, kind, surface, rx)
                     )
+        # One combined regex per kind (one pass per post instead of one per pattern).
+        self._norm_index: dict[str, list[_Pattern]] = {}
+        self._tag_index: dict[str, list[_Pattern]] = {}
+        for p in self._patterns:
+            if p.kind == "hashtag":
+                self._tag_index.setdefault(p.surface.lower().lstrip("#"), []).append(p)
+            else:
+                self._norm_index.setdefault(normalize(p.surface), []).append(p)
+        never = r"(?!x)x"
+        alt = "|".join(re.escape(k) for k in sorted(self._norm_index, key=len, reverse=True))
+        self._norm_rx = re.compile(r"(?<![\w<])(" + (alt or never) + r")(?![\w>])")
+        alt = "|".join(re.escape(k) for k in sorted(self._tag_index, key=len, reverse=True))
+        self._tag_rx = re.compile(r"#(" + (alt or never) + r")\b", re.IGNORECASE)
 
     @classmethod
     def load(cls, folder: Path) -> Watchlist:
@@ -236,15 +249,18 @@ class Watchlist:
         norm = normalize(text) if norm is None else norm
         hits: list[dict[str, Any]] = []
         seen: set[tuple[str, str]] = set()
-        for p in self._patterns:
+        found: list[_Pattern] = []
+        if "#" in text:
+            for m in self._tag_rx.finditer(text):
+                found += self._tag_index.get(m.group(1).lower(), [])
+        for m in self._norm_rx.finditer(norm):
+            found += self._norm_index.get(m.group(1), [])
+        for p in found:
             if (p.election, p.contestant) in seen:
                 continue
-            if p.regex.search(text if p.kind == "hashtag" else norm):
-                seen.add((p.election, p.contestant))
-                hits.append(
-                    {"election": p.election, "contestant": p.contestant, "number": p.number,
-                     "match": p.surface}
-                )
+            seen.add((p.election, p.contestant))
+            hits.append({"election": p.election, "contestant": p.contestant,
+                         "number": p.number, "match": p.surface})
         return hits
 
 
