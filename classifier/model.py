@@ -29,8 +29,6 @@ class PantauClassifier:
         if meta_path.is_file():
             self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
         self.batch_size = batch_size
-        self.threshold = float(threshold if threshold is not None
-                               else self.meta.get("threshold", 0.5))
         self.watchlist: Watchlist | None = None
         if elections_dir is not None:
             try:
@@ -38,6 +36,9 @@ class PantauClassifier:
             except WatchlistError:
                 raise
         self.backend = self._load_backend()
+        own_threshold = self.meta.get("threshold",
+                                      getattr(self.backend, "meta", {}).get("threshold", 0.5))
+        self.threshold = float(threshold if threshold is not None else own_threshold)
         self.version = str(self.meta.get("model_version", getattr(self.backend, "version", "")))
 
     def _load_backend(self) -> Any:
