@@ -247,7 +247,8 @@ def run_night(n: int, db_kind: str, threads: int, cache_linker: bool,
                     st.extra["new"] = sum(x.new for x in imported)
                 with _measure(stages, "classify") as st:
                     cls = pipeline.classify_new(settings, run_id)
-                    st.extra.update(classified=cls.classified, flagged=cls.flagged)
+                    st.extra.update(classified=cls.classified, flagged=cls.flagged,
+                                    model=cls.model_version)
                 with _measure(stages, "finish"):
                     summary = pipeline.finish_run(settings, run_id, [*sources, *imported], cls,
                                                   started)
