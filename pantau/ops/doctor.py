@@ -64,8 +64,9 @@ def check_database(settings: Settings) -> list[Check]:
         if is_up_to_date(settings):
             out.append(Check("migrasi", Status.OK, f"skema pada revisi terbaru ({head_revision()})"))
         else:
+            current = current_revision(settings) or "kosong (belum pernah dimigrasi)"
             out.append(Check("migrasi", Status.FAIL,
-                             f"skema pada revisi {current_revision(settings)}, terbaru {head_revision()}",
+                             f"skema pada revisi {current}, terbaru {head_revision()}",
                              "Jalankan: pantau db upgrade"))
     except Exception as exc:
         out.append(Check("migrasi", Status.FAIL, f"revisi tidak dapat dibaca: {exc}",
