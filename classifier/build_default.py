@@ -37,8 +37,8 @@ def choose_cascade_low(p_tfidf: np.ndarray, y: np.ndarray, max_lost: float = 0.0
     return best
 
 
-def build(neural: Path, out: Path, extra: Any = None, blend: float | None = None
-          ) -> dict[str, Any]:
+def build(neural: Path, out: Path, extra: Any = None, blend: float | None = None,
+          quantize: str | None = "int8", torch_threads: int | None = 1) -> dict[str, Any]:
     """``extra``: reviewer rows (``classifier.reviews.rows_to_frame``) for the TF-IDF stage."""
     from classifier.neural import NeuralModel
 
@@ -59,6 +59,10 @@ def build(neural: Path, out: Path, extra: Any = None, blend: float | None = None
     pmeta["cascade_low"] = low
     if blend is not None:
         pmeta["blend_tfidf"] = blend
+    if quantize:
+        pmeta["quantize"] = quantize
+    if torch_threads:
+        pmeta["torch_threads"] = torch_threads
     (tmp / "pantau.json").write_text(json.dumps(pmeta, indent=2))
     model = NeuralModel(tmp)
     p_dev, _, _ = model.predict_all(dev["norm"].tolist())
@@ -74,6 +78,7 @@ def build(neural: Path, out: Path, extra: Any = None, blend: float | None = None
               f"{data_fingerprint(tr)}"
     meta = {"kind": "cascade", "model_version": version, "threshold": threshold,
             "cascade_low": low, "blend_tfidf": pmeta.get("blend_tfidf", 0.0),
+            "quantize": pmeta.get("quantize"), "torch_threads": pmeta.get("torch_threads"),
             "neural": pmeta.get("kind"), "tfidf": tf_meta["model_version"],
             "trained_on": tf_meta["trained_on"], "test_metrics": metrics}
     (tmp / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
