@@ -76,6 +76,11 @@ def child_bert_base(model_dir: str, n: int) -> dict[str, float]:
 
     torch.manual_seed(0)
     tok_dir = Path(model_dir)
+    meta_path = tok_dir / "pantau.json"
+    if meta_path.is_file():  # same torch thread setting as the model under test
+        threads = json.loads(meta_path.read_text()).get("torch_threads")
+        if threads:
+            torch.set_num_threads(int(threads))
     tok = load_tokenizer(tok_dir)
     vocab = tok.get_vocab_size() if hasattr(tok, "get_vocab_size") else 30000
     model = BertModel(BertConfig(vocab_size=vocab, hidden_size=768, num_hidden_layers=12,
@@ -97,7 +102,8 @@ def child_bert_base(model_dir: str, n: int) -> dict[str, float]:
             h = model(input_ids=ids, attention_mask=mask).last_hidden_state
             head(mean_pool(h, mask)).softmax(-1)
     secs = time.perf_counter() - t0
-    return {"n": n, "seconds": secs, "posts_per_s": n / secs, "peak_rss_mib": _peak_mib()}
+    return {"n": n, "seconds": secs, "posts_per_s": n / secs, "peak_rss_mib": _peak_mib(),
+            "torch_threads": torch.get_num_threads()}
 
 
 def run_child(kind: str, model_dir: str, n: int) -> dict[str, float]:
@@ -126,14 +132,15 @@ def main() -> None:
         print(json.dumps(child_bert_base(args.model_dir, args.n)))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
+    load_before = os.getloadavg()
     runs = [run_child("classify", args.model_dir, n) for n in sizes]
     tok_dir = args.bert_tokenizer_dir or args.model_dir
     bert = run_child("bert", tok_dir, args.bert_n)
     ours_same_n = run_child("classify", args.model_dir, args.bert_n)
     report = {
         "machine": f"{platform.machine()} {os.cpu_count()} CPU cores, "
-                   f"torch threads {os.environ.get('OMP_NUM_THREADS', 'default')}, "
-                   f"Python {platform.python_version()}",
+                   f"Python {platform.python_version()}, load average "
+                   f"{load_before[0]:.1f} before / {os.getloadavg()[0]:.1f} after",
         "model_dir": args.model_dir,
         "runs": runs,
         "bert_base_random_init": bert,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from classifier.api import Prediction
-from classifier.textprep import normalize
+from classifier.textprep import detect_language, normalize
 from classifier.watchlist import Watchlist, WatchlistError, cached_watchlist
 
 
@@ -68,7 +68,7 @@ class PantauClassifier:
             hits = self.watchlist.match(text, norms[i]) if self.watchlist else []
             partisan = score >= self.threshold
             explanation: dict[str, Any] = {"terms": terms[i] if norms[i] else [],
-                                           "watchlist": hits}
+                                           "watchlist": hits, "lang": detect_language(text)}
             if not norms[i]:
                 explanation["note"] = "teks kosong"
             out.append(Prediction(

@@ -87,6 +87,10 @@ EXTRA_SLANG = {
     "alhamdulilah": "alhamdulillah",
 }
 
+# Languages expected in posts watched here; other fastText answers on short posts are
+# usually wrong (Indonesian slang is often read as Swahili or Tagalog).
+LIKELY_LANGS = {"id", "ms", "jv", "su", "en", "ar", "mad", "min", "ban", "bug"}
+
 _STOP = {
     "id": {"yang", "dan", "di", "ini", "itu", "dengan", "untuk", "tidak", "ada", "kita", "dari",
            "akan", "saya", "sudah", "juga", "ke", "pada", "ayo", "jangan", "karena"},
@@ -196,7 +200,12 @@ def detect_language(text: str) -> str:
 
         result = detect(clean, model="lite")
         if result:
-            return str(result[0]["lang"])
+            lang, score = str(result[0]["lang"]), float(result[0]["score"])
+            if score >= 0.5 and lang in LIKELY_LANGS:
+                return lang
+            # short/slangy posts: the lite model often says "sw" etc.; trust stop words then
+            guess = _fallback_language(clean)
+            return guess if guess != "und" else lang
     except Exception:  # noqa: BLE001 - missing model file, bad input: use the fallback
         pass
     return _fallback_language(clean)

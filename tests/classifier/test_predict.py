@@ -37,6 +37,7 @@ def test_guideline_positives(clf, text: str, category: str | None) -> None:  # t
 def test_watchlist_in_explanation_but_not_decisive(clf) -> None:  # type: ignore[no-untyped-def]
     (p,) = clf.predict(["KPU tetapkan Prabowo-Gibran sebagai pasangan calon nomor urut 2."])
     assert any(h["number"] == 2 for h in p.explanation["watchlist"])
+    assert p.explanation["lang"] == "id"
 
 
 def test_bad_inputs_defined(clf) -> None:  # type: ignore[no-untyped-def]

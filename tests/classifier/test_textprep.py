@@ -44,5 +44,6 @@ def test_bad_inputs_do_not_crash(bad: object) -> None:
 
 def test_language() -> None:
     assert detect_language("Mengingatkan seluruh ASN agar menjaga netralitas dalam pemilihan") == "id"
+    assert detect_language("Ayo coblos nomor 02 ya #AMIN") == "id"  # short, slangy
     assert detect_language("") == "und"
     assert detect_language("👍👍") == "und"
