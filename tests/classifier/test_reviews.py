@@ -22,3 +22,28 @@ def test_review_rows_join_training_data() -> None:
 def test_review_rows_bad_label() -> None:
     with pytest.raises(ValueError, match="row 0"):
         rows_to_frame([("teks", "maybe", None)])
+
+
+def test_review_rows_from_database(db) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from classifier.reviews import review_rows
+    from pantau.db.models import Post, ReviewItem, ReviewStatus
+    from pantau.db.session import session_scope
+
+    now = dt.datetime(2024, 11, 1, 8, 0, tzinfo=dt.UTC)
+    cases = [("Coblos nomor 2!", ReviewStatus.TERKONFIRMASI, "NET-KMS"),
+             ("Jadwal debat malam ini", ReviewStatus.BUKAN_PELANGGARAN, None),
+             ("Masih ditinjau", ReviewStatus.BARU, None),
+             (None, ReviewStatus.TERKONFIRMASI, "NET-HDR")]  # text purged: skipped
+    with session_scope(db) as s:
+        for i, (text, status, cat) in enumerate(cases):
+            post = Post(platform="test", external_id=f"p{i}", posted_at=now, text=text,
+                        content_sha256=f"{i:064d}")
+            s.add(post)
+            s.flush()
+            s.add(ReviewItem(post_id=post.id, score=0.9, status=status, category=cat))
+    with session_scope(db) as s:
+        rows = sorted(review_rows(s))
+    assert rows == [("Coblos nomor 2!", "partisan", "NET-KMS"),
+                    ("Jadwal debat malam ini", "not_partisan", None)]
