@@ -182,6 +182,36 @@ def database(kind: str, tmp: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def analyze_every(url: str, period_s: float = 60.0) -> Iterator[None]:
+    """ANALYZE periodically while the tables grow, as autovacuum would (it is off on the
+    development PostgreSQL here; with stale statistics the dedup lookups in
+    ``pantau.store.store_posts`` turn into scans of the whole platform index)."""
+    if not url.startswith("postgresql"):
+        yield
+        return
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    stop = threading.Event()
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+
+    def loop() -> None:
+        while not stop.wait(period_s):
+            with contextlib.suppress(Exception), engine.connect() as conn:
+                conn.execute(text("ANALYZE"))
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        engine.dispose()
+
+
+@contextlib.contextmanager
 def province_servers(n: int) -> Iterator[tuple[list[str], subprocess.Popen[str]]]:
     proc = subprocess.Popen([sys.executable, "-m", "tests.ops.province", str(n),
                              str(POSTS_PER_ACCOUNT), "2"], cwd=ROOT, stdout=subprocess.PIPE,
@@ -202,7 +232,8 @@ def run_night(n: int, db_kind: str, threads: int, cache_linker: bool,
     stages: list[Stage] = []
     with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        with database(db_kind, tmp) as url, province_servers(n) as (urls, server):
+        with database(db_kind, tmp) as url, province_servers(n) as (urls, server), \
+                analyze_every(url):
             tg_url, masto_url = urls
             os.environ.update({
                 "PANTAU_DATABASE_URL": url, "PANTAU_DATA_DIR": str(tmp / "var"),
