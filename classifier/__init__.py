@@ -5,6 +5,7 @@ Results are suspicions for human review only ("dugaan"), never sanctions.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,9 @@ def _settings_dirs() -> tuple[Path, Path, float, int]:
         return root / "models" / "default", root / "data" / "elections", 0.5, 256
 
 
+_load_lock = threading.Lock()
+
+
 @lru_cache(maxsize=4)
 def _load(model_dir: str, elections_dir: str, threshold: float | None, batch: int) -> Classifier:
     from classifier.model import PantauClassifier
@@ -42,12 +46,13 @@ def load_classifier(
     """
     s_model, s_elections, s_threshold, s_batch = _settings_dirs()
     threshold = None if s_threshold == 0.5 else s_threshold
-    return _load(
-        str(Path(model_dir or s_model).resolve()),
-        str(Path(elections_dir or s_elections).resolve()),
-        threshold,
-        s_batch,
-    )
+    with _load_lock:  # transformers' lazy imports are not thread-safe; load once
+        return _load(
+            str(Path(model_dir or s_model).resolve()),
+            str(Path(elections_dir or s_elections).resolve()),
+            threshold,
+            s_batch,
+        )
 
 
 def predict(texts: Sequence[str]) -> list[Prediction]:

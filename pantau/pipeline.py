@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pantau import audit
@@ -286,27 +287,49 @@ def classify_new(settings: Settings, run_id: int | None = None, *, actor: str = 
     batch = settings.classifier.batch_size
     last_id = 0
     while True:
-        with session_scope(settings) as s:
-            done = select(Prediction.id).where(and_(Prediction.post_id == Post.id,
-                                                    Prediction.model_version == clf.version)).exists()
-            rows = s.execute(
-                select(Post).where(Post.id > last_id, Post.person_id.is_not(None),
-                                   Post.match_status.in_(("matched", "pending")), Post.text.is_not(None), ~done)
-                .order_by(Post.id).limit(batch)).scalars().all()
-            if not rows:
-                break
-            last_id = rows[-1].id
-            preds = clf.predict([r.text or "" for r in rows])
-            for post, pred in zip(rows, preds, strict=True):
-                row = store_prediction(s, post, pred, clf.version)
-                summary.classified += 1
-                if pred.label == "partisan":
-                    summary.flagged += 1
-                    key = post.source_id or 0
-                    summary.flagged_by_source[key] = summary.flagged_by_source.get(key, 0) + 1
-                    if enqueue(s, post, row, actor):
-                        summary.queued += 1
+        try:
+            with session_scope(settings) as s:
+                rows = _unclassified_batch(s, clf.version, last_id, batch)
+                if not rows:
+                    break
+                last_id = rows[-1].id
+                preds = clf.predict([r.text or "" for r in rows])
+                part = ClassifySummary()
+                for post, pred in zip(rows, preds, strict=True):
+                    row = store_prediction(s, post, pred, clf.version)
+                    part.classified += 1
+                    if pred.label == "partisan":
+                        part.flagged += 1
+                        key = post.source_id or 0
+                        part.flagged_by_source[key] = part.flagged_by_source.get(key, 0) + 1
+                        if enqueue(s, post, row, actor):
+                            part.queued += 1
+        except IntegrityError:
+            # Another worker (another shard on SQLite) classified this batch first: its rows stand.
+            log.info("batch after post %s already classified by another worker", last_id)
+            continue
+        summary.classified += part.classified
+        summary.flagged += part.flagged
+        summary.queued += part.queued
+        for k, v in part.flagged_by_source.items():
+            summary.flagged_by_source[k] = summary.flagged_by_source.get(k, 0) + v
     return summary
+
+
+def _unclassified_batch(s: Session, version: str, after_id: int, limit: int) -> list[Post]:
+    """Registered people's posts without a prediction of ``version``, oldest first.
+
+    On PostgreSQL the batch is locked with SKIP LOCKED, so concurrent workers (shards) take
+    disjoint batches instead of classifying the same posts twice.
+    """
+    done = select(Prediction.id).where(and_(Prediction.post_id == Post.id,
+                                            Prediction.model_version == version)).exists()
+    stmt = (select(Post).where(Post.id > after_id, Post.person_id.is_not(None),
+                               Post.match_status.in_(("matched", "pending")), Post.text.is_not(None), ~done)
+            .order_by(Post.id).limit(limit))
+    if s.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True, of=Post)
+    return list(s.execute(stmt).scalars())
 
 
 def _election_of(explanation: dict[str, Any]) -> str | None:

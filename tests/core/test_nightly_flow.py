@@ -73,3 +73,23 @@ def test_a_failing_source_is_recorded_and_the_run_goes_on(world: str) -> None:
         assert s.get(PipelineRun, summary["run_id"]).status == "partial"
         failed = s.execute(select(CollectionRun).where(CollectionRun.status == "failed")).scalar_one()
         assert failed.source_label == "telegram_web:kanal_hilang" and failed.errors
+
+
+def test_concurrent_classifiers_never_classify_a_post_twice(world: str) -> None:
+    """Two workers (e.g. two shards) classifying at once split the work; none fails."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pantau.db.models import Prediction
+    from pantau.pipeline import classify_new, import_inbox
+
+    import_inbox(get_settings(), None)
+    settings = get_settings().model_copy(update={"classifier": get_settings().classifier.model_copy(
+        update={"batch_size": 2})})
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: classify_new(settings), range(2)))
+    with session_scope() as s:
+        predicted = s.execute(select(func.count()).select_from(Prediction)).scalar_one()
+        distinct = s.execute(select(func.count(func.distinct(Prediction.post_id)))).scalar_one()
+        queued = s.execute(select(func.count()).select_from(ReviewItem)).scalar_one()
+    assert predicted == distinct == sum(r.classified for r in results) > 0
+    assert queued == sum(r.queued for r in results)
