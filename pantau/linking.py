@@ -59,28 +59,45 @@ class Match:
 UNMATCHED = Match(None, None, None, None, "unmatched")
 
 
+def account_match(account: Account) -> Match:
+    """The source itself is a registered person's own account (their channel or timeline)."""
+    return Match(account.person_id, account.id, "account", 1.0, "matched")
+
+
+@dataclass(frozen=True)
+class _Acc:
+    id: int
+    person_id: int
+
+
 class Linker:
-    """Lookups built once per batch; ``match`` is then cheap per post."""
+    """Registry lookups built once (per run or import); ``match`` is then cheap per post.
+
+    It holds plain ids, not ORM objects, so one instance can serve many sessions and threads.
+    """
 
     def __init__(self, session: Session, privacy: PrivacySettings) -> None:
         self.privacy = privacy
-        self.by_handle: dict[tuple[str, str], Account] = {}
-        self.by_external: dict[tuple[str, str], Account] = {}
-        self.by_phone: dict[str, Account] = {}
+        self.by_handle: dict[tuple[str, str], _Acc] = {}
+        self.by_external: dict[tuple[str, str], _Acc] = {}
+        self.by_phone: dict[str, _Acc] = {}
         self.names: list[tuple[str, int]] = []
-        for acc in session.execute(select(Account)).scalars():
-            self.by_handle[(acc.platform, acc.handle.lower())] = acc
-            if acc.external_id:
-                self.by_external[(acc.platform, acc.external_id)] = acc
-            if acc.phone:
-                self.by_phone[acc.phone] = acc
+        rows = session.execute(select(Account.id, Account.person_id, Account.platform, Account.handle,
+                                      Account.external_id, Account.phone))
+        for acc_id, person_id, platform, handle, external_id, phone in rows:
+            acc = _Acc(acc_id, person_id)
+            self.by_handle[(platform, handle.lower())] = acc
+            if external_id:
+                self.by_external[(platform, external_id)] = acc
+            if phone:
+                self.by_phone[phone] = acc
         for pid, name in session.execute(select(Person.id, Person.name).where(Person.active.is_(True))):
             self.names.append((normalise_name(name), pid))
 
     def match(self, post: ParsedPost, *, source_account: Account | None = None,
               by_name: bool = False) -> Match:
         if source_account is not None:
-            return Match(source_account.person_id, source_account.id, "account", 1.0, "matched")
+            return account_match(source_account)
         if post.author_id and (acc := self.by_external.get((post.platform, post.author_id))):
             return Match(acc.person_id, acc.id, "handle", 1.0, "matched")
         if post.author_handle and (acc := self.by_handle.get((post.platform, post.author_handle.lower().lstrip("@")))):

@@ -35,7 +35,7 @@ from pantau.db.models import (
 )
 from pantau.db.session import session_scope
 from pantau.db.types import utcnow
-from pantau.linking import Linker
+from pantau.linking import Linker, account_match
 from pantau.store import StoreResult, save_capture, store_posts
 from scrapers.base import ParseError
 
@@ -156,6 +156,22 @@ def _target(settings: Settings, collector_name: str, source: Source, account: Ac
 
 # -- collecting --------------------------------------------------------------------------------
 
+_linker_lock = threading.Lock()
+_linkers: dict[tuple[str, int | None], Linker] = {}
+
+
+def run_linker(settings: Settings, run_id: int | None) -> Linker:
+    """One registry snapshot per run and process (building one reads every account)."""
+    key = (settings.db_url, run_id)
+    with _linker_lock:
+        if key not in _linkers:
+            if len(_linkers) > 4:
+                _linkers.clear()
+            with session_scope(settings) as s:
+                _linkers[key] = Linker(s, settings.privacy)
+        return _linkers[key]
+
+
 def collect_source(settings: Settings, run_id: int | None, plan: PlannedSource,
                    client: PoliteClient | None = None) -> SourceSummary:
     """Fetch, archive, parse and store one source. Raises after recording if the source fails."""
@@ -189,8 +205,11 @@ def collect_source(settings: Settings, run_id: int | None, plan: PlannedSource,
                     posts = []
                 source = s.get(Source, plan.source_id)
                 account = s.get(Account, source.account_id) if source and source.account_id else None
-                linker = Linker(s, settings.privacy)
-                items = [(p, linker.match(p, source_account=account)) for p in posts]
+                if account is not None:  # the source is a registered person's own account
+                    items = [(p, account_match(account)) for p in posts]
+                else:
+                    linker = run_linker(settings, run_id)
+                    items = [(p, linker.match(p)) for p in posts]
                 stored = store_posts(s, items, source_id=plan.source_id, capture_id=capture.id,
                                      fetched_at=resp.fetched_at)
                 summary.collected += len(posts)

@@ -9,8 +9,8 @@ import typer
 from pantau.cli import audit as audit_cli
 from pantau.cli import collect, demo, registry, run
 from pantau.cli import db as db_cli
-from pantau.cli import model as model_cli
 from pantau.cli import evidence as evidence_cli
+from pantau.cli import model as model_cli
 from pantau.cli import ops as ops_cli
 from pantau.cli import serve as serve_cli
 from pantau.cli import users as users_cli
