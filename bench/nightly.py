@@ -13,7 +13,8 @@ time the measured request count would take at the configured ``min_delay_s`` per
     .venv/bin/python -m bench.nightly --accounts 1000 10000 --db postgresql [--cache-linker]
 
 ``--cache-linker`` builds ``pantau.linking.Linker`` once per night instead of once per page
-(a proposed fix, see bench/README.md); without it the pipeline runs exactly as committed.
+(what the pipeline itself does since 94b729b; before that it built one per page, see
+bench/README.md); without it the pipeline runs exactly as committed.
 """
 
 from __future__ import annotations
