@@ -181,6 +181,7 @@ class Post(Base):
     __table_args__ = (
         UniqueConstraint("platform", "external_id", name="uq_post_platform_external_id"),
         Index("ix_post_posted_at", "posted_at"),
+        Index("ix_post_platform_content_sha256", "platform", "content_sha256"),  # dedup of re-imports
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
