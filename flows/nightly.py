@@ -12,6 +12,8 @@ from prefect.futures import wait
 from pantau import pipeline
 from pantau.config import get_settings
 from pantau.db.types import utcnow
+from pantau.ops.limits import ensure_source_limits
+from pantau.ops.notify import notify_run
 
 
 @task(name="kumpulkan-sumber", retries=0)  # retries live in the HTTP client only
@@ -30,10 +32,13 @@ def classify_task(run_id: int) -> pipeline.ClassifySummary:
 
 
 @flow(name="nightly", log_prints=False)
-def nightly(shard_index: int = 0, shard_count: int = 1) -> dict[str, Any]:
+def nightly(shard_index: int = 0, shard_count: int = 1, notify: bool = False) -> dict[str, Any]:
+    """``notify``: send the summary (e-mail/Telegram) — for single-machine schedules; the sharded
+    parent flow (flows/sharded.py) sends one merged notification instead."""
     settings = get_settings()
     logger = get_run_logger()
     started = utcnow()
+    ensure_source_limits(settings)  # shared per-host politeness across workers (Prefect server only)
     run_id = pipeline.start_run(settings, "nightly", shard_index=shard_index, shard_count=shard_count)
     plans = pipeline.plan_sources(settings, shard_index, shard_count)
     futures = [collect_source_task.submit(run_id, plan) for plan in plans]
@@ -54,4 +59,6 @@ def nightly(shard_index: int = 0, shard_count: int = 1) -> dict[str, Any]:
     summary = pipeline.finish_run(settings, run_id, sources, classify, started)
     pipeline.close_clients()
     logger.info("nightly selesai: %s", summary["totals"])
+    if notify:
+        notify_run(summary, settings)
     return summary

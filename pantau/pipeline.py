@@ -85,12 +85,14 @@ _clients: dict[str, PoliteClient] = {}
 
 def shared_client(settings: Settings) -> PoliteClient:
     """One polite client per process, so per-host limits hold across concurrent tasks."""
+    from pantau.ops.limits import host_slot
     from scrapers.http import PoliteClient
 
     key = f"{settings.warc_dir}|{id(settings.http)}"
     with _client_lock:
         if key not in _clients:
-            _clients[key] = PoliteClient(settings.http, warc_dir=settings.warc_dir)
+            # host_slot: the per-host limit shared by every worker (no-op without a Prefect server)
+            _clients[key] = PoliteClient(settings.http, warc_dir=settings.warc_dir, host_slot=host_slot)
         return _clients[key]
 
 

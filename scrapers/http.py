@@ -39,6 +39,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -304,8 +305,13 @@ class PoliteClient:
         max_redirects: int = 5,
         max_retry_wait_s: float = 900.0,
         total_timeout_s: float | None = None,
+        host_slot: Callable[[str], AbstractContextManager[object]] | None = None,
     ) -> None:
+        """``host_slot(url)``, when given, is entered around every request attempt after this
+        process's own per-host turn: the hook for a limit shared by several processes or
+        machines (``pantau.ops.limits.host_slot``, a Prefect global rate limit per host)."""
         self.settings = settings or HttpSettings()
+        self._host_slot = host_slot or (lambda _url: nullcontext())
         if archive is None:
             if warc_dir is None:
                 raise ValueError("PoliteClient needs warc_dir= or archive= (responses are archived)")
@@ -499,7 +505,8 @@ class PoliteClient:
             try:
                 self._wait_turn(state)
                 try:
-                    resp = self._fetch_once(url, headers)
+                    with self._host_slot(url):
+                        resp = self._fetch_once(url, headers)
                 except ResponseTooLarge:
                     raise
                 except (httpx.TransportError, httpx.StreamError) as exc:

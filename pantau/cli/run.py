@@ -58,7 +58,7 @@ def run_nightly(shard_index: int = typer.Option(0, help="Indeks pecahan (0..n-1)
     upgrade(get_settings())
     from flows.nightly import nightly
 
-    summary = nightly(shard_index=shard_index, shard_count=shard_count)
+    summary = nightly(shard_index=shard_index, shard_count=shard_count, notify=True)
     print_summary(summary)
     if summary["totals"]["failed_sources"]:
         raise typer.Exit(1)
@@ -83,8 +83,8 @@ def schedule_serve() -> None:
 
     from flows.nightly import nightly
 
-    deployments = [nightly.to_deployment(name="nightly", schedules=[Cron(settings.schedule.nightly_cron,
-                                                                         timezone=settings.timezone)])]
+    deployments = [nightly.to_deployment(name="nightly", parameters={"notify": True},
+                                         schedules=[Cron(settings.schedule.nightly_cron, timezone=settings.timezone)])]
     extra = (("flows.retention", "retention", "30 3 * * *"), ("flows.recheck", "recheck", "0 5 * * *"))
     for module, attr, cron in extra:
         try:
