@@ -37,12 +37,14 @@ def test_healthy(db: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         pytest.skip("no trained model in models/default")
     _toml(tmp_path, monkeypatch, "[sources.mastodon]\nenabled = true\n"
                                  "base_url = 'https://masto.example'\n")
+    # single-machine mode even when another test started a Prefect test server in this session
+    monkeypatch.setenv("PREFECT_API_URL", "")
     result = runner.invoke(app, ["doctor"])
     assert result.exit_code == 0, result.output
     for name in ("konfigurasi", "basis data", "migrasi", "model klasifikasi", "sumber",
                  "Prefect", "ruang disk"):
         assert f"{name}:" in result.output, name
-    assert "mode lokal" in result.output and "FAIL" not in result.output
+    assert "mode lokal" in result.output and "FAIL" not in result.output, result.output
 
 
 def test_failures_each_with_a_fix(db: Settings, tmp_path: Path,
