@@ -271,6 +271,8 @@ class Dashboard:
     by_category: list[tuple[str, int]]
     by_status: list[tuple[str, int]]
     decisions_by_unit: list[tuple[str, int]]
+    decisions_by_platform: list[tuple[str, int]]
+    decisions_by_category: list[tuple[str, int]]
     workload: list[tuple[str, int, int]]  # (username, decisions in period, claims held)
 
 
@@ -303,14 +305,15 @@ def load_dashboard(session: Session, tz: ZoneInfo, days: int = 14,
                 .order_by(func.count().desc()).limit(12))
         return [(str(k) if k is not None else "—", n) for k, n in session.execute(stmt)]
 
-    decided_units = [
-        (str(k) if k is not None else "—", n) for k, n in session.execute(
-            select(Person.unit, func.count()).select_from(Decision)
-            .join(ReviewItem, ReviewItem.id == Decision.item_id)
-            .join(Post, Post.id == ReviewItem.post_id)
-            .outerjoin(Person, Person.id == Post.person_id)
-            .where(Decision.created_at >= start).group_by(Person.unit)
-            .order_by(func.count().desc()).limit(12))]
+    def decided_by(col: Any) -> list[tuple[str, int]]:
+        stmt = (select(col, func.count()).select_from(Decision)
+                .join(ReviewItem, ReviewItem.id == Decision.item_id)
+                .join(Post, Post.id == ReviewItem.post_id)
+                .outerjoin(Person, Person.id == Post.person_id)
+                .where(Decision.created_at >= start).group_by(col)
+                .order_by(func.count().desc()).limit(12))
+        return [(str(k) if k is not None else "—", n) for k, n in session.execute(stmt)]
+
     claims: dict[str, int] = defaultdict(int)
     now = datetime.now(UTC)
     for (username,) in session.execute(
@@ -320,7 +323,9 @@ def load_dashboard(session: Session, tz: ZoneInfo, days: int = 14,
     names = sorted(set(per_user) | set(claims), key=lambda u: (-per_user[u], u))
     return Dashboard(days=series, by_unit=grouped(Person.unit),
                      by_platform=grouped(Post.platform), by_category=grouped(ReviewItem.category),
-                     by_status=grouped(ReviewItem.status), decisions_by_unit=decided_units,
+                     by_status=grouped(ReviewItem.status), decisions_by_unit=decided_by(Person.unit),
+                     decisions_by_platform=decided_by(Post.platform),
+                     decisions_by_category=decided_by(func.coalesce(Decision.category, ReviewItem.category)),
                      workload=[(u, per_user[u], claims[u]) for u in names])
 
 

@@ -166,8 +166,9 @@ def test_dashboard_audit_log_and_users(db: Settings, seed: Seed, app_client: Tes
                    dec.DecisionInput(ReviewStatus.BUKAN_PELANGGARAN, "berita biasa"))
     token = login(app_client, "adm")
     dash = app_client.get("/dasbor")
-    assert dash.status_code == 200 and dash.text.count("<svg") >= 6
+    assert dash.status_code == 200 and dash.text.count("<svg") >= 8
     assert "Dinas Pendidikan" in dash.text and "Keputusan per OPD" in dash.text
+    assert "Keputusan per platform" in dash.text and "Keputusan per kategori" in dash.text
     log = app_client.get("/audit?aksi=login.ok")
     assert log.status_code == 200 and "Rantai utuh" in log.text and "login.ok" in log.text
     r = app_client.post("/admin/pengguna", data={
