@@ -24,6 +24,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 # Prefect must never try the network or write into ~/.prefect during tests.
 os.environ.setdefault("PREFECT_HOME", str(ARTIFACTS.parent / "var" / "prefect-test"))
+Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
