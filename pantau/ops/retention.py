@@ -2,13 +2,14 @@
 
 Rules (defaults in ``pantau.config.RetentionSettings``):
 
-* **Not a violation** — a post whose review item was decided ``bukan_pelanggaran`` more than
+* **Not a violation** — a post whose review item was decided ``bukan_pelanggaran``, or whose
+  suspicion a supervisor rejected at second review (``ditolak``), more than
   ``not_violation_days`` (90) ago loses its content: ``Post.text = NULL``, ``raw = {}``,
   ``purged_at`` set. The row (ids, hashes, dates, link to the person) stays for the audit trail.
 * **Never flagged** — raw captures (``Capture`` rows and their WARC records) older than
   ``unflagged_capture_days`` (30) whose posts were never flagged are deleted; the posts
   themselves keep their text (they may be re-classified).
-* **Cases** — items ``terkonfirmasi``, ``diteruskan`` or ``ditolak`` are closed cases: their
+* **Cases** — items ``terkonfirmasi`` or ``diteruskan`` are closed cases: their
   evidence (text, raw, captures) is kept until ``closed_case_days`` (5 years) after the last
   decision on them, then purged like the first rule. Items still open (``baru``,
   ``ditinjau``, ``dugaan_pelanggaran``) are never touched.
@@ -46,8 +47,9 @@ from pantau.db.types import utcnow
 log = logging.getLogger(__name__)
 
 ACTOR = "sistem:retensi"
-NOT_VIOLATION = {ReviewStatus.BUKAN_PELANGGARAN}
-CLOSED_CASE = {ReviewStatus.TERKONFIRMASI, ReviewStatus.DITERUSKAN, ReviewStatus.DITOLAK}
+# A suspicion rejected at second review (ditolak) found no violation either: minimise it the same way.
+NOT_VIOLATION = {ReviewStatus.BUKAN_PELANGGARAN, ReviewStatus.DITOLAK}
+CLOSED_CASE = {ReviewStatus.TERKONFIRMASI, ReviewStatus.DITERUSKAN}
 CHUNK = 500
 AUDIT_IDS_PER_EVENT = 5000
 

@@ -97,6 +97,7 @@ def _build(settings: Settings) -> dict[str, int]:
         flag(post("nv_fresh", 100, c_nv_fresh), ReviewStatus.BUKAN_PELANGGARAN, 10)
         flag(post("confirmed", 100, c_case), ReviewStatus.TERKONFIRMASI, 99)
         flag(post("closed_old", 2000, None), ReviewStatus.DITERUSKAN, 1900)
+        flag(post("rejected_expired", 100, None), ReviewStatus.DITOLAK, 95)
 
         imp = ImportFile(platform="whatsapp_export", filename="grup.zip", sha256="2" * 64, size=3,
                          stored_path=str(export), imported_by="ana", imported_at=_ago(40))
@@ -129,7 +130,7 @@ def test_retention_rules(db: Settings) -> None:
 
     report = run_retention(db, now=NOW)
     assert report.counts() == dry.counts()  # the dry run announced exactly this
-    assert report.posts_purged_not_violation == [ids["nv_expired"]]
+    assert report.posts_purged_not_violation == [ids["nv_expired"], ids["rejected_expired"]]
     assert report.posts_purged_closed_case == [ids["closed_old"]]
     assert set(report.captures_deleted) == {ids["c_shared_a"], ids["c_alone"], ids["c_nv"]}
     assert report.import_files_deleted == [ids["import"]]
@@ -153,8 +154,9 @@ def test_retention_rules(db: Settings) -> None:
         events = list(s.execute(select(AuditEvent).where(AuditEvent.action == "retention.purge")
                                 .order_by(AuditEvent.id)).scalars())
         kinds = {e.details["kind"]: e.details for e in events}
-        assert kinds["post_text_not_violation"]["ids"] == [ids["nv_expired"]]
-        assert kinds["post_text_not_violation"]["count"] == 1
+        assert kinds["post_text_not_violation"]["ids"] == [ids["nv_expired"], ids["rejected_expired"]]
+        assert kinds["post_text_not_violation"]["count"] == 2
+        assert s.get(Post, ids["rejected_expired"]).text is None
         assert sorted(kinds["capture"]["ids"]) == sorted(report.captures_deleted)
         assert "orphan_warc_file" in kinds and "import_file" in kinds
         assert audit.verify(s) == []
@@ -176,6 +178,7 @@ def test_retention_windows_are_configurable(db: Settings) -> None:
     strict = db.model_copy(update={"retention": db.retention.model_copy(
         update={"not_violation_days": 5, "unflagged_capture_days": 50})})
     report = run_retention(strict, dry_run=True, now=NOW)
-    assert sorted(report.posts_purged_not_violation) == sorted([ids["nv_expired"], ids["nv_fresh"]])
+    assert sorted(report.posts_purged_not_violation) == sorted([ids["nv_expired"], ids["nv_fresh"],
+                                                                ids["rejected_expired"]])
     # 50-day capture window: the 40-day-old captures stay, the 100-day-old expired ones go
     assert set(report.captures_deleted) == {ids["c_nv"], ids["c_nv_fresh"]}
