@@ -58,5 +58,18 @@ class ParsedPost:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def api_datetime(value: Any, field: str, where: str) -> datetime:
+    """An ISO 8601 timestamp from a JSON API (``...Z`` allowed); it must carry a zone."""
+    if not isinstance(value, str):
+        raise ParseError(f"missing {field} ({value!r})", location=where)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ParseError(f"bad {field} {value!r}", location=where) from exc
+    if moment.tzinfo is None:
+        raise ParseError(f"{field} without zone {value!r}", location=where)
+    return moment
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

@@ -29,11 +29,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
-from scrapers.base import ParsedPost, ParseError
+from scrapers.base import ParsedPost, ParseError, api_datetime
 from scrapers.collector import FetchedPage, SourceError, SourceUnavailable, Target
 from scrapers.htmltext import html_fragment_text
 from scrapers.http import FetchedResponse, PoliteClient
@@ -50,16 +49,6 @@ def parse_link_header(value: str | None) -> dict[str, str]:
     return {rel.lower(): url for url, rel in _LINK.findall(value)}
 
 
-def _dt(value: Any, where: str) -> datetime:
-    if not isinstance(value, str):
-        raise ParseError(f"missing created_at ({value!r})", location=where)
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ParseError(f"bad created_at {value!r}", location=where) from exc
-    if moment.tzinfo is None:
-        raise ParseError(f"created_at without zone {value!r}", location=where)
-    return moment
 
 
 def _handle(account: dict[str, Any], host: str) -> str:
@@ -129,7 +118,7 @@ def parse_statuses(body: bytes, url: str) -> list[ParsedPost]:
             ParsedPost(
                 platform=PLATFORM,
                 external_id=f"{host}/{sid}",
-                posted_at=_dt(status.get("created_at"), where),
+                posted_at=api_datetime(status.get("created_at"), "created_at", where),
                 text=text,
                 raw=status,
                 author_name=account.get("display_name") or account.get("username"),

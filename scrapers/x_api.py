@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from scrapers.base import ParsedPost, ParseError
+from scrapers.base import ParsedPost, ParseError, api_datetime
 from scrapers.collector import FetchedPage, SourceError, SourceUnavailable, Target
 from scrapers.http import FetchedResponse, PoliteClient
 
@@ -75,10 +75,7 @@ def parse_tweets(body: bytes, url: str) -> list[ParsedPost]:
         created = tw.get("created_at")
         extra: dict[str, Any] = {}
         if isinstance(created, str):
-            try:
-                posted_at = datetime.fromisoformat(created.replace("Z", "+00:00"))
-            except ValueError as exc:
-                raise ParseError(f"bad created_at {created!r}", location=where) from exc
+            posted_at = api_datetime(created, "created_at", where)
         elif tid.isdigit() and int(tid) > 1 << 22:
             posted_at = snowflake_time(int(tid))  # default fields only: time is in the id
             extra["date_source"] = "snowflake"

@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any, ClassVar
 
-from scrapers.base import ParsedPost, ParseError
+from scrapers.base import ParsedPost, ParseError, api_datetime
 from scrapers.collector import FetchedPage, QuotaExceeded, SourceError, SourceUnavailable, Target
 from scrapers.http import FetchedResponse, PoliteClient
 
@@ -52,16 +51,6 @@ def _load(body: bytes, url: str) -> dict[str, Any]:
     return data
 
 
-def _when(value: Any, where: str) -> datetime:
-    if not isinstance(value, str):
-        raise ParseError(f"missing publishedAt ({value!r})", location=where)
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ParseError(f"bad publishedAt {value!r}", location=where) from exc
-    if moment.tzinfo is None:
-        raise ParseError(f"publishedAt without zone {value!r}", location=where)
-    return moment
 
 
 def error_reasons(data: dict[str, Any]) -> list[str]:
@@ -107,7 +96,7 @@ def parse_comment_threads(body: bytes, url: str) -> list[ParsedPost]:
             ParsedPost(
                 platform=PLATFORM,
                 external_id=cid,
-                posted_at=_when(snip.get("publishedAt"), where),
+                posted_at=api_datetime(snip.get("publishedAt"), "publishedAt", where),
                 text=str(text),
                 raw=item,
                 author_name=display,
@@ -165,7 +154,7 @@ class YouTubeCollector:
         }
         params["allThreadsRelatedToChannelId" if kind == "channel" else "videoId"] = target.key
         params["key"] = str(key)
-        stop = _when(cursor, "cursor") if cursor else None
+        stop = api_datetime(cursor, "publishedAt", "cursor") if cursor else None
         newest = stop
         for page_no in range(1, max_pages + 1):
             resp = client.get(f"{base}/youtube/v3/commentThreads", params=params, check_robots=False)
@@ -173,7 +162,8 @@ class YouTubeCollector:
             times = []
             for item in data.get("items") or []:
                 try:
-                    times.append(_when(item["snippet"]["topLevelComment"]["snippet"]["publishedAt"], "x"))
+                    published = item["snippet"]["topLevelComment"]["snippet"]["publishedAt"]
+                    times.append(api_datetime(published, "publishedAt", "x"))
                 except (KeyError, TypeError, ParseError):
                     continue
             if times:
