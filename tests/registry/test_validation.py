@@ -76,8 +76,10 @@ def test_handles_are_canonical(platform: str, raw: str, handle: str) -> None:
     assert normalise_handle(platform, raw).handle == handle
 
 
-@pytest.mark.parametrize(("platform", "raw"), [("telegram", "https://example.com/budi"), ("x", "@nama_yang_terlalu_panjang_sekali"),
-                                               ("mastodon", "fauzi"), ("youtube", "kanal budi"), ("myspace", "budi")])
+@pytest.mark.parametrize(("platform", "raw"), [
+    ("telegram", "https://example.com/budi"), ("x", "@nama_yang_terlalu_panjang_sekali"),
+    ("mastodon", "fauzi"), ("youtube", "kanal budi"), ("myspace", "budi"),
+])
 def test_bad_handles(platform: str, raw: str) -> None:
     with pytest.raises(HandleError):
         normalise_handle(platform, raw)
