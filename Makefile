@@ -35,6 +35,7 @@ browser:
 	fi
 
 test: setup services browser
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 lint: setup
