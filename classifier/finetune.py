@@ -109,6 +109,18 @@ def ext_mask(bert: Any, mask: torch.Tensor, h: torch.Tensor) -> Any:
     return m
 
 
+def pad_cached(cache: list[torch.Tensor], lengths: list[int], b: list[int],
+               hidden: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Batch of cached per-text hidden states, zero-padded, with its attention mask."""
+    width = max(lengths[i] for i in b)
+    h = torch.zeros(len(b), width, hidden)
+    mask = torch.zeros(len(b), width, dtype=torch.long)
+    for j, i in enumerate(b):
+        h[j, : lengths[i]] = cache[i]
+        mask[j, : lengths[i]] = 1
+    return h, mask
+
+
 def run_layers(layers: Any, h: torch.Tensor, m: Any) -> torch.Tensor:
     for layer in layers:
         out = layer(h, attention_mask=m)
@@ -152,12 +164,7 @@ def train_teacher(e5: Any, keep: list[int], tok: Any, tr: pd.DataFrame, max_len:
     for ep in range(epochs):
         t0, total = time.time(), 0.0
         for b in batches(len(seqs), 32, lengths, True, rng):
-            width = max(lengths[i] for i in b)
-            h = torch.zeros(len(b), width, bert.config.hidden_size)
-            mask = torch.zeros(len(b), width, dtype=torch.long)
-            for j, i in enumerate(b):
-                h[j, : lengths[i]] = cache[i]
-                mask[j, : lengths[i]] = 1
+            h, mask = pad_cached(cache, lengths, b, bert.config.hidden_size)
             out = run_layers(top, h, ext_mask(bert, mask, h))
             logits = head(mean_pool(out, mask))
             loss = (F.cross_entropy(logits, y[b], weight=cw, reduction="none") * w[b]).mean()
@@ -171,12 +178,7 @@ def train_teacher(e5: Any, keep: list[int], tok: Any, tr: pd.DataFrame, max_len:
     train_logits = np.zeros((len(seqs), 2), dtype=np.float32)
     with torch.inference_mode():
         for b in batches(len(seqs), 64, lengths, False, rng):
-            width = max(lengths[i] for i in b)
-            h = torch.zeros(len(b), width, bert.config.hidden_size)
-            mask = torch.zeros(len(b), width, dtype=torch.long)
-            for j, i in enumerate(b):
-                h[j, : lengths[i]] = cache[i]
-                mask[j, : lengths[i]] = 1
+            h, mask = pad_cached(cache, lengths, b, bert.config.hidden_size)
             out = run_layers(top, h, ext_mask(bert, mask, h))
             train_logits[b] = head(mean_pool(out, mask)).numpy()
     model = MeanPoolClassifier(bert, bert.config.hidden_size)

@@ -10,17 +10,14 @@ from rich.console import Console
 console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
-# Errors that carry a message meant for the user: printed without a traceback, exit code 2.
-USER_ERRORS: tuple[type[BaseException], ...] = ()
-
-
 def user_errors() -> tuple[type[BaseException], ...]:
+    """Errors whose message is meant for the user: printed without a traceback, exit code 2."""
     from pantau.config import ConfigError
     from pantau.db.session import DatabaseError
     from pantau.errors import PantauError
     from scrapers.base import ParseError
 
-    return (ConfigError, DatabaseError, ParseError, PantauError, *USER_ERRORS)
+    return (ConfigError, DatabaseError, ParseError, PantauError)
 
 
 def fail(message: str, code: int = 2) -> None:
